@@ -1,0 +1,74 @@
+// The Express application, built from its parts and never listening itself
+// (tests wrap it in supertest or listen on an ephemeral port).
+import cors from "cors";
+import express, { type Express, type RequestHandler } from "express";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { ACCESS_TOKEN_CLAIMS } from "./auth/claims.js";
+import type { Auth } from "./auth/better-auth.js";
+import { betterAuthHandler } from "./auth/handler.js";
+import type { AuthServiceConfig } from "./config.js";
+import type { Database } from "./db.js";
+import { discoveryRoutes } from "./discovery.js";
+import { healthRoutes } from "./http/health.js";
+import { errorHandler, HttpProblem, notFound } from "./http/problem.js";
+import { credentialRateLimit } from "./http/rate-limit.js";
+import { requestLogger } from "./logger.js";
+
+export interface AppParts {
+  config: AuthServiceConfig;
+  db: Database;
+  auth: Auth;
+  logger: Logger;
+  isShuttingDown: () => boolean;
+}
+
+/** The largest request body the auth endpoints accept (sign-up is a few hundred bytes). */
+export const BODY_LIMIT = "16kb";
+
+const acceptedBodies = ["application/json", "application/x-www-form-urlencoded"];
+
+/** A body of any other type would reach Better Auth unparsed and unbounded: refuse it. */
+const requireAcceptedBody: RequestHandler = (req, _res, next) => {
+  if (req.is(acceptedBodies) === false) {
+    next(new HttpProblem(415, "unsupported_media_type", "Send the request body as application/json."));
+    return;
+  }
+  next();
+};
+
+export function createApp({ config, db, auth, logger, isShuttingDown }: AppParts): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
+  app.set("query parser", "simple");
+
+  app.use(requestLogger(logger));
+  app.use(helmet());
+  const allowed = new Set(config.corsOrigins);
+  app.use(
+    cors({
+      // Only configured origins, never a wildcard or a reflection of any origin.
+      origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+      credentials: true,
+      exposedHeaders: ["set-auth-jwt", "retry-after", "x-request-id"],
+      maxAge: 600,
+    }),
+  );
+
+  app.use(healthRoutes(db, isShuttingDown));
+  app.use(discoveryRoutes(config, ACCESS_TOKEN_CLAIMS));
+
+  app.post(["/api/auth/sign-in/email", "/api/auth/sign-up/email"], credentialRateLimit(config.rateLimit));
+  app.all(
+    "/api/auth/*splat",
+    requireAcceptedBody,
+    express.json({ limit: BODY_LIMIT, strict: true }),
+    express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 50 }),
+    betterAuthHandler(auth, { baseUrl: config.baseUrl, jwksMaxAgeSeconds: config.jwksMaxAgeSeconds }),
+  );
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,42 @@
+// The access token's claim set: the contract every verifier relies on.
+//
+//   sub             the user's id (set by Better Auth from the user)
+//   email           the user's email address
+//   email_verified  whether that address has been verified
+//   name            the user's display name
+//   sid             the id of the session the token was issued from
+//   iat, exp        issued-at and expiry (exp - iat = JWT_EXPIRES_IN_SECONDS)
+//   iss, aud        JWT_ISSUER and JWT_AUDIENCE from configuration
+//
+// Nothing else: never the whole user row, never anything secret. iss, aud, exp
+// and iat are deliberately not returned here, because Better Auth lets the
+// payload override them; they come from the plugin's configuration.
+
+export interface TokenUser {
+  email: string;
+  emailVerified: boolean;
+  name: string;
+}
+
+export interface TokenSession {
+  id: string;
+}
+
+export interface CustomClaims {
+  email: string;
+  email_verified: boolean;
+  name: string;
+  sid: string;
+}
+
+/** The exact, ordered list of claims a token carries. */
+export const ACCESS_TOKEN_CLAIMS = ["aud", "email", "email_verified", "exp", "iat", "iss", "name", "sid", "sub"] as const;
+
+export function customClaims(user: TokenUser, session: TokenSession): CustomClaims {
+  return {
+    email: user.email,
+    email_verified: user.emailVerified,
+    name: user.name,
+    sid: session.id,
+  };
+}

@@ -1,0 +1,35 @@
+// The auth-service's Prisma client, on node-postgres through the driver adapter
+// (Prisma 6.19's engine-free client: nothing native is downloaded or loaded).
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client.js";
+
+export type Database = PrismaClient;
+
+export function createDatabase(databaseUrl: string): Database {
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: 10,
+    // Fail fast when PostgreSQL is unreachable, so readiness answers 503
+    // promptly instead of hanging requests.
+    connectionTimeoutMillis: 3_000,
+    idleTimeoutMillis: 30_000,
+  });
+  return new PrismaClient({ adapter });
+}
+
+/** Whether the database answers a trivial query within `timeoutMs`. */
+export async function databaseIsReachable(db: Database, timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const probe = db.$queryRaw`SELECT 1`.then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([probe, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

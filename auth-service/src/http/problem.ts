@@ -1,0 +1,108 @@
+// RFC 9457 problem details: the one error format of this service. Errors are
+// thrown (or passed to next) anywhere and become responses only in
+// errorHandler, which never lets a 5xx carry internals.
+import type { ErrorRequestHandler, RequestHandler, Response } from "express";
+import type { Logger } from "pino";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  [extension: string]: unknown;
+}
+
+/** The problem type URI for a stable machine code (documented in the README). */
+export function problemType(code: string): string {
+  return `urn:authbridge:problem:${code.toLowerCase()}`;
+}
+
+const titles: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+export function statusTitle(status: number): string {
+  return titles[status] ?? (status >= 500 ? "Server Error" : "Client Error");
+}
+
+/** An error that is meant to reach the client, with its status, stable code and headers. */
+export class HttpProblem extends Error {
+  override name = "HttpProblem";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly headers: Record<string, string> = {},
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+
+  toBody(): ProblemBody {
+    return {
+      ...this.extensions,
+      type: problemType(this.code),
+      title: statusTitle(this.status),
+      status: this.status,
+      detail: this.detail,
+      code: this.code,
+    };
+  }
+}
+
+export function sendProblem(res: Response, problem: HttpProblem): void {
+  res.status(problem.status).set(problem.headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toBody()));
+}
+
+/** body-parser's errors carry a `type`; these are the client's fault and safe to describe. */
+function fromBodyParser(error: unknown): HttpProblem | undefined {
+  if (typeof error !== "object" || error === null || !("type" in error)) return undefined;
+  switch ((error as { type: unknown }).type) {
+    case "entity.too.large":
+      return new HttpProblem(413, "payload_too_large", "The request body is larger than this endpoint accepts.");
+    case "entity.parse.failed":
+      return new HttpProblem(400, "malformed_json", "The request body is not valid JSON.");
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new HttpProblem(415, "unsupported_encoding", "The request body's encoding or charset is not supported; send UTF-8 JSON.");
+    case "request.aborted":
+      return new HttpProblem(400, "request_aborted", "The request was aborted before its body was received.");
+    default:
+      return undefined;
+  }
+}
+
+/** The single place where errors become responses. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const problem = error instanceof HttpProblem ? error : fromBodyParser(error);
+    if (problem) {
+      sendProblem(res, problem);
+      return;
+    }
+    (req.log ?? logger).error({ err: error }, "unhandled error");
+    sendProblem(res, new HttpProblem(500, "internal_error", "The server could not complete the request. It has been logged."));
+  };
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new HttpProblem(404, "not_found", `No route matches ${req.method} ${req.path}.`));
+};

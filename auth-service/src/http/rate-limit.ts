@@ -1,0 +1,34 @@
+// Rate limits on the credential endpoints (sign-in, sign-up), in front of
+// Better Auth's own limiter. Keyed on req.ip: with TRUST_PROXY unset that is the
+// socket's address, so a spoofed X-Forwarded-For cannot open a fresh bucket.
+import { rateLimit, ipKeyGenerator } from "express-rate-limit";
+import type { RequestHandler } from "express";
+import { HttpProblem } from "./problem.js";
+
+export interface RateLimitOptions {
+  windowSeconds: number;
+  max: number;
+}
+
+export function credentialRateLimit(options: RateLimitOptions): RequestHandler {
+  return rateLimit({
+    windowMs: options.windowSeconds * 1000,
+    limit: options.max,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    // IPv6 clients are limited per /56, as one subscriber usually holds a whole prefix.
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? ""),
+    handler: (req, _res, next) => {
+      const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + options.windowSeconds * 1000) - Date.now()) / 1000));
+      next(
+        new HttpProblem(
+          429,
+          "RATE_LIMITED",
+          `Too many attempts from this address; try again in ${retryAfter} seconds.`,
+          { "Retry-After": String(retryAfter) },
+        ),
+      );
+    },
+  });
+}

@@ -1,0 +1,58 @@
+// Structured logs with pino: one line per request. Credentials never reach a
+// log line: request logs carry no headers but a few harmless ones, the query
+// string is dropped (Better Auth puts tokens in some query strings), and any
+// field that could hold a secret is redacted wherever it appears.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { pino, type Logger } from "pino";
+import { pinoHttp } from "pino-http";
+
+export const REDACTED_PATHS = [
+  "password",
+  "*.password",
+  "token",
+  "*.token",
+  "secret",
+  "*.secret",
+  "authorization",
+  "*.authorization",
+  "cookie",
+  "*.cookie",
+  "headers.authorization",
+  "headers.cookie",
+  'headers["set-cookie"]',
+  'headers["set-auth-jwt"]',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options = { level, base: { service: "auth-service" }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+function pathOnly(url: string | undefined): string {
+  return (url ?? "").split("?")[0] ?? "";
+}
+
+export function requestLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (_req: IncomingMessage, res: ServerResponse) => {
+      const id = randomUUID();
+      res.setHeader("x-request-id", id);
+      return id;
+    },
+    serializers: {
+      req: (req: IncomingMessage & { id?: unknown; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: pathOnly(req.url),
+        remoteAddress: req.remoteAddress,
+        userAgent: req.headers?.["user-agent"],
+      }),
+      res: (res: ServerResponse & { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
+    customSuccessMessage: (req, res) => `${req.method} ${pathOnly(req.url)} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method} ${pathOnly(req.url)} ${res.statusCode}`,
+  });
+}

@@ -1,0 +1,79 @@
+// The auth-service as one object: its database, Better Auth, the Express app,
+// and a listen/close lifecycle with graceful shutdown. server.ts wires it to
+// the process; tests start it on an ephemeral port.
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import type { Logger } from "pino";
+import { createApp } from "./app.js";
+import { createAuth, type Auth } from "./auth/better-auth.js";
+import type { AuthServiceConfig } from "./config.js";
+import { createDatabase, type Database } from "./db.js";
+import { createLogger } from "./logger.js";
+
+export interface AuthService {
+  config: AuthServiceConfig;
+  db: Database;
+  auth: Auth;
+  logger: Logger;
+  app: ReturnType<typeof createApp>;
+  /** Starts listening; resolves with the URL it listens on. */
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the pool. */
+  close(): Promise<void>;
+}
+
+export function createAuthService(config: AuthServiceConfig, logger: Logger = createLogger(config.logLevel)): AuthService {
+  const db = createDatabase(config.databaseUrl);
+  const auth = createAuth(config, db, logger);
+  let shuttingDown = false;
+  const app = createApp({ config, db, auth, logger, isShuttingDown: () => shuttingDown });
+  let server: Server | undefined;
+  let closing: Promise<void> | undefined;
+
+  async function ensureSigningKey(): Promise<void> {
+    // Better Auth creates its first key lazily; creating it before the first
+    // request avoids two concurrent first requests creating two keys.
+    try {
+      await auth.api.getJwks();
+    } catch (error: unknown) {
+      logger.warn({ err: error }, "could not load the signing keys at start; they will be loaded on first use");
+    }
+  }
+
+  return {
+    config,
+    db,
+    auth,
+    logger,
+    app,
+    async listen() {
+      await ensureSigningKey();
+      const listening = app.listen(config.port, config.host);
+      server = listening;
+      await new Promise<void>((resolve, reject) => {
+        listening.once("listening", resolve);
+        listening.once("error", reject);
+      });
+      listening.headersTimeout = 15_000;
+      listening.requestTimeout = 30_000;
+      const { port } = listening.address() as AddressInfo;
+      const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+      return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    },
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        if (server) {
+          const current = server;
+          const drained = new Promise<void>((resolve) => current.close(() => resolve()));
+          current.closeIdleConnections();
+          const timer = setTimeout(() => current.closeAllConnections(), config.shutdownTimeoutMs);
+          await drained;
+          clearTimeout(timer);
+        }
+        await db.$disconnect();
+      })();
+      return closing;
+    },
+  };
+}

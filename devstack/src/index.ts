@@ -1,0 +1,4 @@
+export { repoRoot, serviceDatabase, serviceDatabases, withDatabase, type ServiceDatabase } from "./databases.js";
+export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from "./embedded-postgres.js";
+export { committedMigrations, deployMigrations, dropDatabase, ensureDatabase, migrateIfPending, pendingMigrations } from "./migrations.js";
+export { isListening, portFromEnv, resolvePostgres, type PostgresServer } from "./postgres-server.js";

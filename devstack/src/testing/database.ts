@@ -1,0 +1,32 @@
+// A database of its own for one test suite, cloned from the migrated template.
+import { randomBytes } from "node:crypto";
+import { withDatabase } from "../databases.js";
+import { dropDatabase, ensureDatabase } from "../migrations.js";
+import { ADMIN_URL_ENV, templateEnv } from "./global-setup.js";
+
+export interface TestDatabase {
+  /** The suite's own database URL. */
+  url: string;
+  /** The server's maintenance URL (for tests that need to stop or inspect things). */
+  adminUrl: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates a fresh, migrated database for `service` (e.g. "auth-service").
+ *
+ * @example
+ * const db = await createTestDatabase("auth-service");
+ * afterAll(() => db.drop());
+ */
+export async function createTestDatabase(service: string): Promise<TestDatabase> {
+  const adminUrl = process.env[ADMIN_URL_ENV];
+  const template = process.env[templateEnv(service)];
+  if (!adminUrl || !template) {
+    throw new Error(`No test database server is set up for ${service}: run the tests through jest with devstack's globalSetup.`);
+  }
+  const name = `authbridge_test_${service.replace(/\W/g, "_")}_${randomBytes(5).toString("hex")}`;
+  await ensureDatabase(adminUrl, name, template);
+  return { url: withDatabase(adminUrl, name), adminUrl, name, drop: () => dropDatabase(adminUrl, name) };
+}
