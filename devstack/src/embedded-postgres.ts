@@ -118,6 +118,32 @@ async function initialise(bin: Binaries, ids: RunAs, dataDir: string): Promise<v
   );
 }
 
+/**
+ * Looks at postmaster.pid: returns true when it names a live server of this
+ * data folder (an orphan to stop). A pid file naming a dead process, or a pid
+ * since reused by an unrelated process, is removed, so that pg_ctl never
+ * signals a process that is not ours.
+ */
+async function clearStalePidFile(dataDir: string): Promise<boolean> {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  const pid = Number.parseInt((await readFile(pidFile, "utf8").catch(() => "")).split("\n")[0] ?? "", 10);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => undefined);
+  const alive = cmdline !== undefined || (platform() !== "linux" && isAlive(pid));
+  if (alive && (cmdline === undefined || cmdline.includes(dataDir))) return true;
+  await rm(pidFile, { force: true });
+  return false;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error: unknown) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 async function portIsFree(port: number): Promise<boolean> {
   const { createServer } = await import("node:net");
   return new Promise((resolve) => {
@@ -153,8 +179,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await initialise(bin, ids, dataDir);
   }
 
-  const status = await pgCtl(bin, ids, ["status", "-D", dataDir]);
-  if (status.code === 0) {
+  if (await clearStalePidFile(dataDir)) {
     log("Found an embedded PostgreSQL left running by an earlier run; restarting it.");
     await pgCtl(bin, ids, ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", "30"]);
   }
