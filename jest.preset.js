@@ -18,6 +18,7 @@ export function jestConfig() {
     testMatch: ["<rootDir>/test/**/*.test.ts"],
     globalSetup: "@authbridge/devstack/testing/jest-global-setup",
     globalTeardown: "@authbridge/devstack/testing/jest-global-teardown",
+    testEnvironmentOptions: { globalsCleanup: "off" },
     testTimeout: 30_000,
     maxWorkers: 2,
   };

@@ -24,8 +24,30 @@ export const REDACTED_PATHS = [
   'headers["set-auth-jwt"]',
 ];
 
+/**
+ * Errors are logged by name, code, the first line of their message and their
+ * stack frames. Later lines of a message can quote data: a Prisma error, for
+ * one, prints the arguments of the query that failed.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error).split("\n")[0]?.slice(0, 300) };
+  const frames = (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    message: error.message.split("\n").find((line) => line.trim() !== "")?.slice(0, 300) ?? "",
+    ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
+    stack: frames.slice(0, 15).join("\n"),
+  };
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  const options = { level, base: { service: "auth-service" }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } };
+  const options = {
+    level,
+    base: { service: "auth-service" },
+    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    serializers: { err: serializeError },
+  };
   return destination ? pino(options, destination) : pino(options);
 }
 

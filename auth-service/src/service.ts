@@ -66,10 +66,13 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
         if (server) {
           const current = server;
           const drained = new Promise<void>((resolve) => current.close(() => resolve()));
-          current.closeIdleConnections();
-          const timer = setTimeout(() => current.closeAllConnections(), config.shutdownTimeoutMs);
+          // Keep-alive connections become idle as their last response finishes:
+          // close them as they do, instead of waiting for the keep-alive timeout.
+          const sweep = setInterval(() => current.closeIdleConnections(), 50);
+          const deadline = setTimeout(() => current.closeAllConnections(), config.shutdownTimeoutMs);
           await drained;
-          clearTimeout(timer);
+          clearInterval(sweep);
+          clearTimeout(deadline);
         }
         await db.$disconnect();
       })();

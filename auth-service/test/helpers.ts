@@ -1,6 +1,7 @@
 // Test helpers: a real auth-service on an ephemeral port, on a database of its
 // own, and a small cookie-keeping HTTP client for the Better Auth flows.
 import { createTestDatabase, type TestDatabase } from "@authbridge/devstack/testing";
+import { expect } from "@jest/globals";
 import { createServer } from "node:net";
 import { Writable } from "node:stream";
 import { loadConfig } from "../src/config.js";
@@ -116,4 +117,18 @@ let counter = 0;
 export function uniqueEmail(prefix = "user"): string {
   counter += 1;
   return `${prefix}.${process.pid}.${Date.now()}.${counter}@example.com`;
+}
+
+/** Counts the users with `email` straight from the database (to prove nothing was written). */
+export async function countUsers(running: RunningAuthService, email: string): Promise<number> {
+  return running.service.db.user.count({ where: { email } });
+}
+
+/** Asserts a problem+json response with the given status and stable code; returns its body. */
+export async function expectProblem(response: Response, status: number, code: string): Promise<Record<string, unknown>> {
+  const body = (await response.json()) as Record<string, unknown>;
+  expect({ status: response.status, code: body.code }).toEqual({ status, code });
+  expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+  expect(body).toEqual(expect.objectContaining({ type: expect.stringMatching(/^urn:authbridge:problem:/), title: expect.any(String), status, detail: expect.any(String) }));
+  return body;
 }

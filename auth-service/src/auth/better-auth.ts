@@ -61,8 +61,14 @@ export function createAuth(config: AuthServiceConfig, db: Database, logger: Logg
       disableCSRFCheck: false,
     },
     telemetry: { enabled: false },
+    // Unexpected errors propagate to the Express error handler, which logs them
+    // with pino and answers a generic 500 problem (instead of better-call
+    // printing them to the console).
+    onAPIError: { throw: true },
     logger: {
-      level: "warn",
+      // Not "warn"/"error": at those levels Better Auth also prints every
+      // client error (a wrong password, a short one) to the console as an error.
+      level: "info",
       log: (level, message, ...args) => {
         const err = args.find((arg): arg is Error => arg instanceof Error);
         logger[level]({ component: "better-auth", ...(err ? { err } : {}) }, message);

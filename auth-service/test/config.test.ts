@@ -1,0 +1,72 @@
+import { describe, expect, it } from "@jest/globals";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const valid = {
+  DATABASE_URL: "postgres://postgres@127.0.0.1:5432/authbridge_auth",
+  BETTER_AUTH_SECRET: "0123456789abcdef0123456789abcdef",
+  BETTER_AUTH_URL: "https://auth.example.com",
+  JWT_AUDIENCE: "https://api.example.com",
+};
+
+function problems(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env);
+  } catch (error: unknown) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+describe("configuration", () => {
+  it("accepts a valid configuration and fills safe defaults", () => {
+    const config = loadConfig(valid);
+    expect(config).toEqual(
+      expect.objectContaining({
+        host: "127.0.0.1",
+        port: 4000,
+        baseUrl: "https://auth.example.com",
+        jwt: { issuer: "https://auth.example.com", audience: ["https://api.example.com"], expiresInSeconds: 900, algorithm: "EdDSA" },
+        corsOrigins: [],
+        trustProxy: false,
+        jwksMaxAgeSeconds: 300,
+      }),
+    );
+  });
+
+  it.each([
+    [{ BETTER_AUTH_SECRET: "too-short" }, "BETTER_AUTH_SECRET must be at least 32 characters long"],
+    [{ BETTER_AUTH_SECRET: undefined }, "BETTER_AUTH_SECRET is required"],
+    [{ DATABASE_URL: "mysql://db/auth" }, "DATABASE_URL must be a postgres:// or postgresql:// URL."],
+    [{ DATABASE_URL: undefined }, "DATABASE_URL is required"],
+    [{ BETTER_AUTH_URL: "not a url" }, "BETTER_AUTH_URL must be an absolute http:// or https:// URL."],
+    [{ JWT_ISSUER: "ftp://issuer" }, "JWT_ISSUER must be an absolute http:// or https:// URL."],
+    [{ JWT_AUDIENCE: undefined }, "JWT_AUDIENCE is required"],
+    [{ JWT_EXPIRES_IN_SECONDS: "10" }, 'JWT_EXPIRES_IN_SECONDS must be a whole number from 60 to 86400, but it is "10".'],
+    [{ JWT_ALGORITHM: "HS256" }, "JWT_ALGORITHM must be one of EdDSA, ES256, ES512, RS256, PS256."],
+    [{ PORT: "http" }, 'PORT must be a whole number from 0 to 65535, but it is "http".'],
+    [{ CORS_ORIGINS: "*" }, "CORS_ORIGINS must be a comma-separated list of origins"],
+    [{ CORS_ORIGINS: "https://app.example.com/path" }, "CORS_ORIGINS must be a comma-separated list of origins"],
+    [{ TRUST_PROXY: "true" }, "TRUST_PROXY=true would trust any X-Forwarded-For header"],
+  ])("refuses %j with a full sentence", (override, message) => {
+    expect(problems({ ...valid, ...override })).toContain(message);
+  });
+
+  it("lists every problem at once", () => {
+    const message = problems({ ...valid, BETTER_AUTH_SECRET: "short", BETTER_AUTH_URL: "nope" });
+    expect(message).toContain("BETTER_AUTH_SECRET must be at least 32 characters long");
+    expect(message).toContain("BETTER_AUTH_URL must be an absolute http:// or https:// URL.");
+  });
+
+  it("stops the process with the message and no stack trace", () => {
+    const server = fileURLToPath(new URL("../src/server.ts", import.meta.url));
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...valid, BETTER_AUTH_SECRET: "short" };
+    const result = spawnSync(process.execPath, ["--import", "tsx", server], { env, encoding: "utf8", timeout: 30_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("The auth-service configuration is invalid:");
+    expect(result.stderr).toContain("BETTER_AUTH_SECRET must be at least 32 characters long");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
