@@ -79,8 +79,8 @@ async function assertTraversable(dataDir: string): Promise<void> {
       const { mode } = await stat(dir);
       if ((mode & 0o001) === 0) {
         throw new Error(
-          `The embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot enter ${dir}. ` +
-            "Set EMBEDDED_POSTGRES_DIR to a folder outside root's home (for example /var/tmp/authbridge-postgres), or run as a normal user.",
+          `The embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot enter ${dir} (it is not searchable by others). ` +
+            "Set EMBEDDED_POSTGRES_DIR to a folder it can reach (for example /var/tmp/authbridge-postgres), or run as a normal user.",
         );
       }
     }

@@ -11,13 +11,11 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import pg from "pg";
 import { repoRoot, serviceDatabase, serviceDatabases, withDatabase } from "../databases.js";
 import { ensureDatabase, migrateIfPending } from "../migrations.js";
 import { portFromEnv, resolvePostgres, type PostgresServer } from "../postgres-server.js";
 
-const dataRoot = path.join(repoRoot, ".data");
-const lockFile = path.join(dataRoot, "stack.pid");
-const secretFile = path.join(dataRoot, "dev-secret");
 const STOP_TIMEOUT_MS = 15_000;
 
 const log = (line: string) => process.stdout.write(`[stack] ${line}\n`);
@@ -45,8 +43,19 @@ function pidIsAlive(pid: number): boolean {
   }
 }
 
-/** One stack per checkout: a second `npm start` would fight over ports and data. */
-async function takeLock(): Promise<void> {
+interface StackPaths {
+  dataRoot: string;
+  lockFile: string;
+  secretFile: string;
+}
+
+function stackPaths(): StackPaths {
+  const dataRoot = path.resolve(repoRoot, process.env.STACK_DATA_DIR ?? ".data");
+  return { dataRoot, lockFile: path.join(dataRoot, "stack.pid"), secretFile: path.join(dataRoot, "dev-secret") };
+}
+
+/** One stack per data folder: a second `npm start` would fight over ports and data. */
+async function takeLock({ dataRoot, lockFile }: StackPaths): Promise<void> {
   await mkdir(dataRoot, { recursive: true });
   const previous = Number.parseInt(await readFile(lockFile, "utf8").catch(() => ""), 10);
   if (Number.isInteger(previous) && previous !== process.pid && pidIsAlive(previous)) {
@@ -60,20 +69,30 @@ async function takeLock(): Promise<void> {
  * signing keys it encrypts stay readable across restarts). Against a real
  * server the secret must be given.
  */
-async function betterAuthSecret(server: PostgresServer): Promise<string> {
+async function betterAuthSecret(server: PostgresServer, secretFile: string): Promise<string> {
   const given = process.env.BETTER_AUTH_SECRET;
-  if (given) return given;
-  if (server.kind !== "embedded") {
-    throw new Error(
-      "BETTER_AUTH_SECRET is required when DATABASE_URL is set: generate one with `openssl rand -base64 32` and put it in the environment or .env.",
-    );
-  }
+  if (given || server.kind !== "embedded") return given ?? "";
   const stored = await readFile(secretFile, "utf8").catch(() => "");
   if (stored.trim().length >= 32) return stored.trim();
   const secret = randomBytes(32).toString("base64url");
   await writeFile(secretFile, secret, { mode: 0o600 });
-  log("Generated a development BETTER_AUTH_SECRET in .data/dev-secret (embedded database only).");
+  log(`Generated a development BETTER_AUTH_SECRET in ${path.relative(repoRoot, secretFile)} (embedded database only).`);
   return secret;
+}
+
+async function assertReachable(server: PostgresServer): Promise<void> {
+  const client = new pg.Client({ connectionString: server.adminUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+  } catch (error: unknown) {
+    const where = new URL(server.adminUrl);
+    throw new Error(
+      `Could not connect to PostgreSQL at ${where.hostname}:${where.port || 5432} (from DATABASE_URL): ${error instanceof Error ? error.message : String(error)}. ` +
+        "Check that the server runs and the URL is right, or unset DATABASE_URL to use the embedded database.",
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 function startService(name: string, entry: string, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
@@ -112,7 +131,8 @@ function stopChild(child: ChildProcess): Promise<void> {
 async function main(): Promise<void> {
   const started = performance.now();
   loadDotEnv();
-  await takeLock();
+  const paths = stackPaths();
+  await takeLock(paths);
 
   const services: ServiceProcess[] = [];
   let server: PostgresServer | undefined;
@@ -122,7 +142,7 @@ async function main(): Promise<void> {
       log("Stopping the services, then PostgreSQL...");
       await Promise.all(services.map((service) => stopChild(service.child)));
       await server?.stop();
-      await rm(lockFile, { force: true });
+      await rm(paths.lockFile, { force: true });
       log("Stopped.");
       process.exit(code);
     })();
@@ -133,15 +153,21 @@ async function main(): Promise<void> {
 
   try {
     const authPort = portFromEnv("AUTH_SERVICE_PORT", 4000);
+    if (process.env.DATABASE_URL && !process.env.BETTER_AUTH_SECRET) {
+      throw new Error(
+        "BETTER_AUTH_SECRET is required when DATABASE_URL is set: generate one with `openssl rand -base64 32` and put it in the environment or .env.",
+      );
+    }
     server = await resolvePostgres({
       url: process.env.DATABASE_URL,
-      embeddedDir: process.env.EMBEDDED_POSTGRES_DIR ?? ".data/postgres",
+      embeddedDir: process.env.EMBEDDED_POSTGRES_DIR ?? path.join(paths.dataRoot, "postgres"),
       embeddedPort: portFromEnv("EMBEDDED_POSTGRES_PORT", 15432),
       log,
     });
     const pgReady = performance.now();
     log(server.kind === "embedded" ? `Embedded PostgreSQL is up (${Math.round(pgReady - started)} ms).` : "Using the PostgreSQL server from DATABASE_URL.");
 
+    await assertReachable(server);
     for (const db of serviceDatabases) {
       if (await ensureDatabase(server.adminUrl, db.database)) log(`Created the database ${db.database}.`);
       const url = withDatabase(server.adminUrl, db.database);
@@ -151,7 +177,7 @@ async function main(): Promise<void> {
     const migrated = performance.now();
 
     const authUrl = process.env.AUTH_PUBLIC_URL ?? `http://localhost:${authPort}`;
-    const secret = await betterAuthSecret(server);
+    const secret = await betterAuthSecret(server, paths.secretFile);
     const auth = await startService("auth-service", path.join(repoRoot, "auth-service", "src", "server.ts"), {
       ...process.env,
       PORT: String(authPort),

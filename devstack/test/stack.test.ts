@@ -1,0 +1,125 @@
+// `npm start` end to end: a cold start on a fresh embedded PostgreSQL, a warm
+// start that reuses it, recovery after the stack is killed, and a clean stop.
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { repoRoot } from "../src/databases.js";
+import { isListening } from "../src/postgres-server.js";
+
+interface RunningStack {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+async function freePortBelow32768(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!(await isListening("127.0.0.1", port, 200))) return port;
+  }
+}
+
+function startStack(env: NodeJS.ProcessEnv): RunningStack {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "devstack", "src", "cli", "start.ts")], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+async function waitFor(stack: RunningStack, pattern: RegExp, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(stack.output())) {
+    if (stack.child.exitCode !== null) throw new Error(`the stack exited early:\n${stack.output()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${stack.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function jwksKids(authUrl: string): Promise<string[]> {
+  const { keys } = (await (await fetch(`${authUrl}/api/auth/jwks`)).json()) as { keys: Array<{ kid: string }> };
+  return keys.map((key) => key.kid);
+}
+
+describe("npm start on the embedded PostgreSQL", () => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  let authUrl: string;
+  let pgPort: number;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "authbridge-stack-"));
+    // As root the server runs as "postgres", which must be able to enter the folder.
+    await chmod(dataDir, 0o755);
+    const authPort = await freePortBelow32768();
+    pgPort = await freePortBelow32768();
+    authUrl = `http://localhost:${authPort}`;
+    env = { ...process.env, STACK_DATA_DIR: dataDir, AUTH_SERVICE_PORT: String(authPort), EMBEDDED_POSTGRES_PORT: String(pgPort), LOG_LEVEL: "warn" };
+    delete env.DATABASE_URL;
+    delete env.BETTER_AUTH_SECRET;
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it("starts cold, prints its URLs, and stops PostgreSQL on SIGTERM", async () => {
+    const stack = startStack(env);
+    await waitFor(stack, /Press Ctrl-C to stop/);
+    expect(stack.output()).toContain("Creating an embedded PostgreSQL cluster");
+    expect(stack.output()).toMatch(/Applied 1 migration\(s\) to authbridge_auth/);
+    expect(stack.output()).toContain(`auth-service   ${authUrl}`);
+    expect(stack.output()).toMatch(/Stack ready in \d+ ms/);
+    expect((await fetch(`${authUrl}/readyz`)).status).toBe(200);
+    expect(statSync(path.join(dataDir, "dev-secret")).mode & 0o777).toBe(0o600);
+
+    stack.child.kill("SIGTERM");
+    expect(await stack.exited).toBe(0);
+    expect(stack.output()).toContain("Stopped.");
+    expect(await isListening("127.0.0.1", pgPort)).toBe(false);
+    expect(existsSync(path.join(dataDir, "stack.pid"))).toBe(false);
+  });
+
+  it("starts warm on the same data without running the migration engine, with the same signing key", async () => {
+    const first = startStack(env);
+    await waitFor(first, /Press Ctrl-C to stop/);
+    const kids = await jwksKids(authUrl);
+    first.child.kill("SIGINT");
+    expect(await first.exited).toBe(0);
+
+    const second = startStack(env);
+    await waitFor(second, /Press Ctrl-C to stop/);
+    expect(second.output()).not.toContain("Creating an embedded PostgreSQL cluster");
+    expect(second.output()).not.toContain("Applied");
+    expect(await jwksKids(authUrl)).toEqual(kids);
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+  });
+
+  it("recovers after the stack was killed and left PostgreSQL running", async () => {
+    const killed = startStack(env);
+    await waitFor(killed, /Press Ctrl-C to stop/);
+    killed.child.kill("SIGKILL");
+    await killed.exited;
+    expect(await isListening("127.0.0.1", pgPort)).toBe(true);
+
+    const next = startStack(env);
+    await waitFor(next, /Press Ctrl-C to stop/);
+    expect(next.output()).toContain("left running by an earlier run; restarting it");
+    expect((await fetch(`${authUrl}/readyz`)).status).toBe(200);
+    next.child.kill("SIGTERM");
+    expect(await next.exited).toBe(0);
+    expect(await isListening("127.0.0.1", pgPort)).toBe(false);
+  });
+
+  it("refuses to start against DATABASE_URL without a secret, saying what to do", async () => {
+    const stack = startStack({ ...env, DATABASE_URL: "postgres://postgres@127.0.0.1:1/postgres" });
+    expect(await stack.exited).toBe(1);
+    expect(stack.output()).toContain("BETTER_AUTH_SECRET is required when DATABASE_URL is set");
+  });
+});
