@@ -11,6 +11,8 @@ import type { AuthServiceConfig } from "./config.js";
 import type { Database } from "./db.js";
 import { discoveryRoutes } from "./discovery.js";
 import { healthRoutes } from "./http/health.js";
+import { jwksRoutes } from "./keys/routes.js";
+import type { SigningKeys } from "./keys/signing-keys.js";
 import { errorHandler, HttpProblem, notFound } from "./http/problem.js";
 import { credentialRateLimit } from "./http/rate-limit.js";
 import { requestLogger } from "./logger.js";
@@ -19,6 +21,7 @@ export interface AppParts {
   config: AuthServiceConfig;
   db: Database;
   auth: Auth;
+  signingKeys: SigningKeys;
   logger: Logger;
   isShuttingDown: () => boolean;
 }
@@ -37,7 +40,7 @@ const requireAcceptedBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export function createApp({ config, db, auth, logger, isShuttingDown }: AppParts): Express {
+export function createApp({ config, db, auth, signingKeys, logger, isShuttingDown }: AppParts): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
@@ -58,6 +61,7 @@ export function createApp({ config, db, auth, logger, isShuttingDown }: AppParts
 
   app.use(healthRoutes(db, isShuttingDown));
   app.use(discoveryRoutes(config, ACCESS_TOKEN_CLAIMS));
+  app.use(jwksRoutes(signingKeys, config.jwksMaxAgeSeconds));
 
   app.post(["/api/auth/sign-in/email", "/api/auth/sign-up/email"], credentialRateLimit(config.rateLimit));
   app.all(
@@ -65,7 +69,7 @@ export function createApp({ config, db, auth, logger, isShuttingDown }: AppParts
     requireAcceptedBody,
     express.json({ limit: BODY_LIMIT, strict: true }),
     express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 50 }),
-    betterAuthHandler(auth, { baseUrl: config.baseUrl, jwksMaxAgeSeconds: config.jwksMaxAgeSeconds }),
+    betterAuthHandler(auth, config.baseUrl),
   );
 
   app.use(notFound);

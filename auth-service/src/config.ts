@@ -28,6 +28,8 @@ export interface AuthServiceConfig {
   trustProxy: boolean | number | string[];
   rateLimit: { windowSeconds: number; max: number };
   passwordMinLength: number;
+  /** Seconds Better Auth may trust a signed session cookie without reading the database (0 = never). */
+  sessionCookieCacheSeconds: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   shutdownTimeoutMs: number;
   production: boolean;
@@ -92,6 +94,7 @@ const schema = z.object({
   AUTH_RATE_LIMIT_WINDOW_SECONDS: integer("AUTH_RATE_LIMIT_WINDOW_SECONDS", 1, 86_400, 60),
   AUTH_RATE_LIMIT_MAX: integer("AUTH_RATE_LIMIT_MAX", 1, 100_000, 10),
   PASSWORD_MIN_LENGTH: integer("PASSWORD_MIN_LENGTH", 8, 128, 12),
+  SESSION_COOKIE_CACHE_SECONDS: integer("SESSION_COOKIE_CACHE_SECONDS", 0, 3_600, 0),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace or silent.",
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     rateLimit: { windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS, max: e.AUTH_RATE_LIMIT_MAX },
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
+    sessionCookieCacheSeconds: e.SESSION_COOKIE_CACHE_SECONDS,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     production: e.NODE_ENV === "production",

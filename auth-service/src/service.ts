@@ -6,6 +6,8 @@ import type { Server } from "node:http";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { createAuth, type Auth } from "./auth/better-auth.js";
+import { createKeyStore } from "./keys/key-store.js";
+import { createSigningKeys, type SigningKeys } from "./keys/signing-keys.js";
 import type { AuthServiceConfig } from "./config.js";
 import { createDatabase, type Database } from "./db.js";
 import { createLogger } from "./logger.js";
@@ -14,6 +16,7 @@ export interface AuthService {
   config: AuthServiceConfig;
   db: Database;
   auth: Auth;
+  signingKeys: SigningKeys;
   logger: Logger;
   app: ReturnType<typeof createApp>;
   /** Starts listening; resolves with the URL it listens on. */
@@ -24,17 +27,18 @@ export interface AuthService {
 
 export function createAuthService(config: AuthServiceConfig, logger: Logger = createLogger(config.logLevel)): AuthService {
   const db = createDatabase(config.databaseUrl);
-  const auth = createAuth(config, db, logger);
+  const signingKeys = createSigningKeys({ store: createKeyStore(db), secret: config.secret, algorithm: config.jwt.algorithm });
+  const auth = createAuth(config, db, signingKeys, logger);
   let shuttingDown = false;
-  const app = createApp({ config, db, auth, logger, isShuttingDown: () => shuttingDown });
+  const app = createApp({ config, db, auth, signingKeys, logger, isShuttingDown: () => shuttingDown });
   let server: Server | undefined;
   let closing: Promise<void> | undefined;
 
   async function ensureSigningKey(): Promise<void> {
-    // Better Auth creates its first key lazily; creating it before the first
-    // request avoids two concurrent first requests creating two keys.
+    // Creating the first key before the first request avoids two concurrent
+    // first requests creating two keys.
     try {
-      await auth.api.getJwks();
+      await signingKeys.ensureKey();
     } catch (error: unknown) {
       logger.warn({ err: error }, "could not load the signing keys at start; they will be loaded on first use");
     }
@@ -44,6 +48,7 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
     config,
     db,
     auth,
+    signingKeys,
     logger,
     app,
     async listen() {

@@ -115,6 +115,23 @@ describe("sign-up, sign-in, tokens, JWKS and discovery", () => {
     expect(replay.headers.get("content-type")).toMatch(/^application\/problem\+json/);
   });
 
+  it("with SESSION_COOKIE_CACHE_SECONDS on, a signed-out cookie still mints tokens until the cache expires (the documented trade-off)", async () => {
+    const cached = await startAuthService({ SESSION_COOKIE_CACHE_SECONDS: "60" });
+    try {
+      const browser = new Browser(cached.url);
+      const email = uniqueEmail("cache");
+      await browser.signUp(email);
+      await browser.signIn(email);
+      const cookieBefore = browser.cookieHeader;
+      expect(cookieBefore).toContain("session_data=");
+      expect((await browser.request("/api/auth/sign-out", { method: "POST", json: {} })).status).toBe(200);
+      expect((await fetch(`${cached.url}/api/auth/token`, { headers: { cookie: cookieBefore } })).status).toBe(200);
+      expect((await browser.request("/api/auth/token")).status).toBe(401);
+    } finally {
+      await cached.stop();
+    }
+  });
+
   it("answers a token request without a session with 401 problem+json", async () => {
     const response = await fetch(`${running.url}/api/auth/token`);
     expect(response.status).toBe(401);

@@ -5,38 +5,27 @@
 //   (TRUST_PROXY-aware), overwriting whatever the client sent;
 // - every error Better Auth answers becomes application/problem+json (its
 //   `code` and `message` stay, so Better Auth's own client keeps working), and
-//   responses get cache headers: the JWKS may be cached, everything else not.
+//   responses are marked no-store (sessions and tokens must never be cached).
 import type { RequestHandler } from "express";
 import { getRequest, setResponse } from "better-call/node";
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemType, statusTitle } from "../http/problem.js";
 import { CLIENT_IP_HEADER, type Auth } from "./better-auth.js";
 
-export interface AuthHandlerOptions {
-  baseUrl: string;
-  jwksMaxAgeSeconds: number;
-}
-
-export const JWKS_PATH = "/api/auth/jwks";
-
-export function betterAuthHandler(auth: Auth, options: AuthHandlerOptions): RequestHandler {
+export function betterAuthHandler(auth: Auth, baseUrl: string): RequestHandler {
   return async (req, res, next) => {
     req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "";
     try {
-      const response = await auth.handler(getRequest({ base: options.baseUrl, request: req }));
-      await setResponse(res, await normalize(response, req.path === JWKS_PATH ? options.jwksMaxAgeSeconds : undefined));
+      const response = await auth.handler(getRequest({ base: baseUrl, request: req }));
+      await setResponse(res, await normalize(response));
     } catch (error: unknown) {
       next(error);
     }
   };
 }
 
-async function normalize(response: Response, cacheSeconds: number | undefined): Promise<Response> {
+async function normalize(response: Response): Promise<Response> {
   const headers = new Headers(response.headers);
-  if (response.ok && cacheSeconds !== undefined) {
-    headers.set("cache-control", `public, max-age=${cacheSeconds}`);
-  } else {
-    headers.set("cache-control", "no-store");
-  }
+  headers.set("cache-control", "no-store");
   if (response.status < 400) {
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }

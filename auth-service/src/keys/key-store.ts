@@ -1,0 +1,75 @@
+// The signing keys, stored in the jwt plugin's `jwks` table in Better Auth's
+// own format (public JWK as JSON; private JWK encrypted with the Better Auth
+// secret), read through a short in-process cache. A key created here clears
+// the cache at once; keys created by another instance are seen within `ttlMs`.
+import { generateId } from "better-auth";
+import type { Jwk } from "better-auth/plugins";
+import type { Database } from "../db.js";
+
+export type StoredKey = Jwk;
+
+export interface KeyStore {
+  /** Every stored key, oldest first. */
+  all(): Promise<StoredKey[]>;
+  create(data: Omit<StoredKey, "id">): Promise<StoredKey>;
+  /** Forgets the cached keys (the next read goes to the database). */
+  invalidate(): void;
+}
+
+type JwkRow = Awaited<ReturnType<Database["jwks"]["findMany"]>>[number];
+
+function fromRow(row: JwkRow): StoredKey {
+  return {
+    id: row.id,
+    publicKey: row.publicKey,
+    privateKey: row.privateKey,
+    createdAt: row.createdAt,
+    ...(row.expiresAt ? { expiresAt: row.expiresAt } : {}),
+    ...(row.alg ? { alg: row.alg as NonNullable<Jwk["alg"]> } : {}),
+    ...(row.crv ? { crv: row.crv as NonNullable<Jwk["crv"]> } : {}),
+  };
+}
+
+export function createKeyStore(db: Database, ttlMs = 30_000): KeyStore {
+  let cached: { keys: StoredKey[]; loadedAt: number } | undefined;
+  let loading: Promise<StoredKey[]> | undefined;
+
+  function load(): Promise<StoredKey[]> {
+    loading ??= db.jwks
+      .findMany({ orderBy: { createdAt: "asc" } })
+      .then((rows) => {
+        const keys = rows.map(fromRow);
+        cached = { keys, loadedAt: Date.now() };
+        return keys;
+      })
+      .finally(() => {
+        loading = undefined;
+      });
+    return loading;
+  }
+
+  return {
+    async all() {
+      if (cached && Date.now() - cached.loadedAt < ttlMs) return cached.keys;
+      return load();
+    },
+    async create(data) {
+      const row = await db.jwks.create({
+        data: {
+          id: generateId(32),
+          publicKey: data.publicKey,
+          privateKey: data.privateKey,
+          createdAt: data.createdAt ?? new Date(),
+          expiresAt: data.expiresAt ?? null,
+          alg: data.alg ?? null,
+          crv: data.crv ?? null,
+        },
+      });
+      cached = undefined;
+      return fromRow(row);
+    },
+    invalidate() {
+      cached = undefined;
+    },
+  };
+}
