@@ -11,6 +11,7 @@ import { chown, mkdir, readFile, rm, stat } from "node:fs/promises";
 import { arch, platform, userInfo } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { isProcessAlive } from "./process.js";
 
 const run = promisify(execFile);
 
@@ -129,19 +130,10 @@ async function clearStalePidFile(dataDir: string): Promise<boolean> {
   const pid = Number.parseInt((await readFile(pidFile, "utf8").catch(() => "")).split("\n")[0] ?? "", 10);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => undefined);
-  const alive = cmdline !== undefined || (platform() !== "linux" && isAlive(pid));
+  const alive = cmdline !== undefined || (platform() !== "linux" && isProcessAlive(pid));
   if (alive && (cmdline === undefined || cmdline.includes(dataDir))) return true;
   await rm(pidFile, { force: true });
   return false;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error: unknown) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function portIsFree(port: number): Promise<boolean> {

@@ -15,6 +15,7 @@ import pg from "pg";
 import { repoRoot, serviceDatabase, serviceDatabases, withDatabase } from "../databases.js";
 import { ensureDatabase, migrateIfPending } from "../migrations.js";
 import { portFromEnv, resolvePostgres, type PostgresServer } from "../postgres-server.js";
+import { isProcessAlive } from "../process.js";
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -34,15 +35,6 @@ function loadDotEnv(): void {
   }
 }
 
-function pidIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error: unknown) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 interface StackPaths {
   dataRoot: string;
   lockFile: string;
@@ -58,7 +50,7 @@ function stackPaths(): StackPaths {
 async function takeLock({ dataRoot, lockFile }: StackPaths): Promise<void> {
   await mkdir(dataRoot, { recursive: true });
   const previous = Number.parseInt(await readFile(lockFile, "utf8").catch(() => ""), 10);
-  if (Number.isInteger(previous) && previous !== process.pid && pidIsAlive(previous)) {
+  if (Number.isInteger(previous) && previous !== process.pid && isProcessAlive(previous)) {
     throw new Error(`Another stack is already running from this checkout (pid ${previous}); stop it with Ctrl-C or \`kill ${previous}\` first.`);
   }
   await writeFile(lockFile, String(process.pid));
