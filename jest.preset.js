@@ -18,7 +18,8 @@ export function jestConfig() {
     testMatch: ["<rootDir>/test/**/*.test.ts"],
     globalSetup: "@authbridge/devstack/testing/jest-global-setup",
     globalTeardown: "@authbridge/devstack/testing/jest-global-teardown",
-    testEnvironmentOptions: { globalsCleanup: "off" },
+    // "source": workspace packages resolve to their TypeScript sources.
+    testEnvironmentOptions: { globalsCleanup: "off", customExportConditions: ["node", "node-addons", "source"] },
     testTimeout: 30_000,
     maxWorkers: 2,
   };

@@ -62,7 +62,7 @@ async function measureStartup(): Promise<{ cold: number; warm: number }> {
   try {
     for (const phase of ["cold", "warm"]) {
       const started = performance.now();
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "devstack/src/cli/start.ts")], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", path.join(repoRoot, "devstack/src/cli/start.ts")], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
       await waitForLine(child, /Press Ctrl-C to stop/, 120_000);
       times.push(Math.round(performance.now() - started));
       log(`${phase} start to ready: ${times.at(-1)} ms (process launch included)`);

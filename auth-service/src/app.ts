@@ -1,5 +1,6 @@
 // The Express application, built from its parts and never listening itself
 // (tests wrap it in supertest or listen on an ephemeral port).
+import { errorHandler, healthRoutes, HttpProblem, notFound, requestLogger } from "@authbridge/service-kit";
 import cors from "cors";
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
@@ -8,14 +9,11 @@ import { ACCESS_TOKEN_CLAIMS } from "./auth/claims.js";
 import type { Auth } from "./auth/better-auth.js";
 import { betterAuthHandler } from "./auth/handler.js";
 import type { AuthServiceConfig } from "./config.js";
-import type { Database } from "./db.js";
+import { databaseIsReachable, type Database } from "./db.js";
 import { discoveryRoutes } from "./discovery.js";
-import { healthRoutes } from "./http/health.js";
 import { jwksRoutes } from "./keys/routes.js";
 import type { SigningKeys } from "./keys/signing-keys.js";
-import { errorHandler, HttpProblem, notFound } from "./http/problem.js";
 import { credentialRateLimit } from "./http/rate-limit.js";
-import { requestLogger } from "./logger.js";
 
 export interface AppParts {
   config: AuthServiceConfig;
@@ -59,7 +57,7 @@ export function createApp({ config, db, auth, signingKeys, logger, isShuttingDow
     }),
   );
 
-  app.use(healthRoutes(db, isShuttingDown));
+  app.use(healthRoutes({ isReady: () => databaseIsReachable(db), isShuttingDown }));
   app.use(discoveryRoutes(config, ACCESS_TOKEN_CLAIMS));
   app.use(jwksRoutes(signingKeys, config.jwksMaxAgeSeconds));
 

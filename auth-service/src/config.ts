@@ -1,7 +1,10 @@
 // Configuration, read once from the environment and validated before anything
 // starts. Every problem is reported in one full sentence naming the variable;
 // nothing security-relevant falls back to a guessed default.
+import { ConfigError, httpUrl, integer, list, logLevel, origins, parseEnv, parseTrustProxy, postgresUrl } from "@authbridge/service-kit";
 import { z } from "zod";
+
+export { ConfigError };
 
 export const signingAlgorithms = ["EdDSA", "ES256", "ES512", "RS256", "PS256"] as const;
 export type SigningAlgorithm = (typeof signingAlgorithms)[number];
@@ -35,41 +38,10 @@ export interface AuthServiceConfig {
   production: boolean;
 }
 
-const httpUrl = (name: string) =>
-  z
-    .string({ error: `${name} is required.` })
-    .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
-      error: `${name} must be an absolute http:// or https:// URL.`,
-    });
-
-const integer = (name: string, min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value === "") return fallback;
-      const parsed = Number(value);
-      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-        ctx.addIssue({ code: "custom", message: `${name} must be a whole number from ${min} to ${max}, but it is "${value}".` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
-
-const list = (value: string | undefined) =>
-  (value ?? "")
-    .split(",")
-    .map((item) => item.trim())
-    .filter(Boolean);
-
 const schema = z.object({
   HOST: z.string().optional().default("127.0.0.1"),
   PORT: integer("PORT", 0, 65535, 4000),
-  DATABASE_URL: z
-    .string({ error: "DATABASE_URL is required: point it at the auth-service's PostgreSQL database, for example postgres://user:password@db:5432/authbridge_auth." })
-    .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
-      error: "DATABASE_URL must be a postgres:// or postgresql:// URL.",
-    }),
+  DATABASE_URL: postgresUrl("DATABASE_URL", "postgres://user:password@db:5432/authbridge_auth"),
   BETTER_AUTH_SECRET: z
     .string({ error: "BETTER_AUTH_SECRET is required: generate one with `openssl rand -base64 32` and keep it secret." })
     .min(32, { error: "BETTER_AUTH_SECRET must be at least 32 characters long; generate one with `openssl rand -base64 32`." }),
@@ -84,56 +56,23 @@ const schema = z.object({
     .optional()
     .default("EdDSA"),
   JWKS_MAX_AGE_SECONDS: integer("JWKS_MAX_AGE_SECONDS", 0, 86_400, 300),
-  CORS_ORIGINS: z
-    .string()
-    .optional()
-    .refine((value) => list(value).every((origin) => URL.canParse(origin) && new URL(origin).origin === origin), {
-      error: "CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com (scheme, host and port only, no path, no wildcard).",
-    }),
+  CORS_ORIGINS: origins("CORS_ORIGINS"),
   TRUST_PROXY: z.string().optional(),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: integer("AUTH_RATE_LIMIT_WINDOW_SECONDS", 1, 86_400, 60),
   AUTH_RATE_LIMIT_MAX: integer("AUTH_RATE_LIMIT_MAX", 1, 100_000, 10),
   PASSWORD_MIN_LENGTH: integer("PASSWORD_MIN_LENGTH", 8, 128, 12),
   SESSION_COOKIE_CACHE_SECONDS: integer("SESSION_COOKIE_CACHE_SECONDS", 0, 3_600, 0),
-  LOG_LEVEL: z
-    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
-      error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace or silent.",
-    })
-    .optional()
-    .default("info"),
+  LOG_LEVEL: logLevel,
   SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", 0, 120_000, 10_000),
   NODE_ENV: z.string().optional(),
 });
-
-function parseTrustProxy(raw: string | undefined): boolean | number | string[] {
-  if (raw === undefined || raw === "" || raw === "false") return false;
-  if (raw === "true") {
-    throw new ConfigError(
-      'TRUST_PROXY=true would trust any X-Forwarded-For header, letting clients pick their own address; give a hop count (for example 1) or the proxies\' addresses (for example "loopback" or "10.0.0.0/8").',
-    );
-  }
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return list(raw);
-}
-
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
 
 /**
  * Reads and validates the configuration. Throws a ConfigError whose message
  * lists every problem, one full sentence each.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceConfig {
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    const seen = new Set<string>();
-    const messages = result.error.issues
-      .map((issue) => issue.message)
-      .filter((message) => !seen.has(message) && seen.add(message));
-    throw new ConfigError(`The auth-service configuration is invalid:\n- ${messages.join("\n- ")}`);
-  }
-  const e = result.data;
+  const e = parseEnv("auth-service", schema, env);
   const baseUrl = new URL(e.BETTER_AUTH_URL).origin;
   return {
     host: e.HOST,

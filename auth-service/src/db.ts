@@ -1,5 +1,6 @@
 // The auth-service's Prisma client, on node-postgres through the driver adapter
 // (Prisma 6.19's engine-free client: nothing native is downloaded or loaded).
+import { answersWithin } from "@authbridge/service-kit";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client.js";
 
@@ -17,19 +18,7 @@ export function createDatabase(databaseUrl: string): Database {
   return new PrismaClient({ adapter });
 }
 
-/** Whether the database answers a trivial query within `timeoutMs`. */
-export async function databaseIsReachable(db: Database, timeoutMs = 2_000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  const probe = db.$queryRaw`SELECT 1`.then(
-    () => true,
-    () => false,
-  );
-  try {
-    return await Promise.race([probe, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Whether the database answers a trivial query promptly (readiness). */
+export function databaseIsReachable(db: Database): Promise<boolean> {
+  return answersWithin(() => db.$queryRaw`SELECT 1`);
 }

@@ -63,7 +63,7 @@ describe("configuration", () => {
   it("stops the process with the message and no stack trace", () => {
     const server = fileURLToPath(new URL("../src/server.ts", import.meta.url));
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...valid, BETTER_AUTH_SECRET: "short" };
-    const result = spawnSync(process.execPath, ["--import", "tsx", server], { env, encoding: "utf8", timeout: 30_000 });
+    const result = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", server], { env, encoding: "utf8", timeout: 30_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("The auth-service configuration is invalid:");
     expect(result.stderr).toContain("BETTER_AUTH_SECRET must be at least 32 characters long");

@@ -5,7 +5,7 @@ import { expect } from "@jest/globals";
 import { createServer } from "node:net";
 import { Writable } from "node:stream";
 import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
+import { createLogger } from "@authbridge/service-kit";
 import { createAuthService, type AuthService } from "../src/service.js";
 
 export const TEST_SECRET = "test-secret-0123456789-abcdefghijklmnop";
@@ -44,7 +44,7 @@ export async function startAuthService(env: Record<string, string> = {}, databas
     LOG_LEVEL: "info",
     ...env,
   });
-  const service = createAuthService(config, createLogger(config.logLevel, sink));
+  const service = createAuthService(config, createLogger("auth-service", config.logLevel, sink));
   const url = await service.listen();
   return {
     url,

@@ -23,7 +23,7 @@ async function freePortBelow32768(): Promise<number> {
 }
 
 function startStack(env: NodeJS.ProcessEnv): RunningStack {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "devstack", "src", "cli", "start.ts")], {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", path.join(repoRoot, "devstack", "src", "cli", "start.ts")], {
     cwd: repoRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"],

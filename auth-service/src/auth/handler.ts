@@ -8,7 +8,7 @@
 //   responses are marked no-store (sessions and tokens must never be cached).
 import type { RequestHandler } from "express";
 import { getRequest, setResponse } from "better-call/node";
-import { HttpProblem, PROBLEM_CONTENT_TYPE, problemType, statusTitle } from "../http/problem.js";
+import { HttpProblem, PROBLEM_CONTENT_TYPE, problemType, statusTitle } from "@authbridge/service-kit";
 import { CLIENT_IP_HEADER, type Auth } from "./better-auth.js";
 
 export function betterAuthHandler(auth: Auth, baseUrl: string): RequestHandler {

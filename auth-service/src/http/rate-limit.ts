@@ -3,7 +3,7 @@
 // socket's address, so a spoofed X-Forwarded-For cannot open a fresh bucket.
 import { rateLimit, ipKeyGenerator } from "express-rate-limit";
 import type { RequestHandler } from "express";
-import { HttpProblem } from "./problem.js";
+import { HttpProblem } from "@authbridge/service-kit";
 
 export interface RateLimitOptions {
   windowSeconds: number;

@@ -92,7 +92,8 @@ function startService(name: string, entry: string, env: NodeJS.ProcessEnv): Prom
     const child = fork(entry, [], {
       cwd: repoRoot,
       env,
-      execArgv: ["--import", "tsx"],
+      // "source": workspace packages resolve to their TypeScript sources.
+      execArgv: ["--conditions=source", "--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     const timer = setTimeout(() => reject(new Error(`${name} did not become ready within 60 seconds.`)), 60_000);

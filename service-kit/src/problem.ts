@@ -1,5 +1,5 @@
-// RFC 9457 problem details: the one error format of this service. Errors are
-// thrown (or passed to next) anywhere and become responses only in
+// RFC 9457 problem details: the one error format of every authbridge service.
+// Errors are thrown (or passed to next) anywhere and become responses only in
 // errorHandler, which never lets a 5xx carry internals.
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
@@ -86,14 +86,22 @@ function fromBodyParser(error: unknown): HttpProblem | undefined {
   }
 }
 
-/** The single place where errors become responses. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** Turns an error a service knows about into a problem (or undefined: not mine). */
+export type ProblemMapper = (error: unknown) => HttpProblem | undefined;
+
+/**
+ * The single place where errors become responses: HttpProblems as they are,
+ * body-parser failures as 4xx, what `mappers` recognise, and everything else
+ * as a logged, undescribed 500.
+ */
+export function errorHandler(logger: Logger, mappers: ProblemMapper[] = []): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
-    const problem = error instanceof HttpProblem ? error : fromBodyParser(error);
+    const problem =
+      error instanceof HttpProblem ? error : (fromBodyParser(error) ?? mappers.reduce<HttpProblem | undefined>((found, map) => found ?? map(error), undefined));
     if (problem) {
       sendProblem(res, problem);
       return;

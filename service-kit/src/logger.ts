@@ -1,6 +1,6 @@
 // Structured logs with pino: one line per request. Credentials never reach a
 // log line: request logs carry no headers but a few harmless ones, the query
-// string is dropped (Better Auth puts tokens in some query strings), and any
+// string is dropped (some flows put tokens in query strings), and any
 // field that could hold a secret is redacted wherever it appears.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -41,10 +41,10 @@ export function serializeError(error: unknown): Record<string, unknown> {
   };
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(service: string, level: string, destination?: pino.DestinationStream): Logger {
   const options = {
     level,
-    base: { service: "auth-service" },
+    base: { service },
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     serializers: { err: serializeError },
   };

@@ -1,0 +1,93 @@
+// Listening and stopping, the same way for every service: stop accepting,
+// let in-flight requests finish (closing keep-alive connections as they go
+// idle), give up after a deadline, then release resources. `runMain` wires a
+// service to its process: configuration errors end it with their message,
+// SIGTERM/SIGINT (or the dev stack going away) shut it down gracefully.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Express } from "express";
+import type { Logger } from "pino";
+import { ConfigError } from "./config.js";
+
+export interface Listener {
+  url: string;
+  /** Stops accepting and resolves when in-flight requests are done (or the deadline passed). */
+  close(): Promise<void>;
+}
+
+export async function listen(app: Express, options: { host: string; port: number; shutdownTimeoutMs: number }): Promise<Listener> {
+  const server: Server = app.listen(options.port, options.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
+  const { port } = server.address() as AddressInfo;
+  const host = options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => {
+          clearInterval(sweep);
+          clearTimeout(deadline);
+          resolve();
+        });
+        // Keep-alive connections become idle as their last response finishes:
+        // close them as they do, instead of waiting for the keep-alive timeout.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs);
+      });
+      return closing;
+    },
+  };
+}
+
+export interface RunnableService {
+  logger: Logger;
+  /** Starts the service; resolves with the URL it listens on. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The body of a service's server.ts. */
+export function runMain(name: string, create: () => RunnableService): void {
+  let service: RunnableService;
+  try {
+    service = create();
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { logger } = service;
+  const shutdown = (reason: string) => {
+    logger.info({ reason }, "shutting down");
+    service.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  // Spawned by the dev stack with an IPC channel: if the stack dies, so do we.
+  if (process.send) process.once("disconnect", () => shutdown("parent exited"));
+
+  service.listen().then(
+    (url) => {
+      logger.info({ url }, `${name} listening on ${url}`);
+      process.send?.({ type: "ready", url });
+    },
+    (error: unknown) => {
+      logger.fatal({ err: error }, `${name} failed to start`);
+      process.exit(1);
+    },
+  );
+}
