@@ -35,7 +35,8 @@ export interface AuthServiceConfig {
   sessionCookieCacheSeconds: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   shutdownTimeoutMs: number;
-  production: boolean;
+  /** How long to keep serving (readiness already 503) after SIGTERM before closing the port. */
+  shutdownDelayMs: number;
 }
 
 const schema = z.object({
@@ -45,8 +46,9 @@ const schema = z.object({
   BETTER_AUTH_SECRET: z
     .string({ error: "BETTER_AUTH_SECRET is required: generate one with `openssl rand -base64 32` and keep it secret." })
     .min(32, { error: "BETTER_AUTH_SECRET must be at least 32 characters long; generate one with `openssl rand -base64 32`." }),
-  BETTER_AUTH_URL: httpUrl("BETTER_AUTH_URL"),
-  JWT_ISSUER: httpUrl("JWT_ISSUER").optional(),
+  BETTER_AUTH_URL: httpUrl("BETTER_AUTH_URL").refine((value) => !URL.canParse(value) || ["", "/"].includes(new URL(value).pathname), {
+    error: "BETTER_AUTH_URL must be an origin (scheme, host and port) without a path: it is the tokens' issuer, and verifiers find the discovery document under it.",
+  }),
   JWT_AUDIENCE: z
     .string({ error: "JWT_AUDIENCE is required: name the API(s) the tokens are for, for example https://api.example.com." })
     .refine((value) => list(value).length > 0, { error: "JWT_AUDIENCE must name at least one audience." }),
@@ -64,6 +66,7 @@ const schema = z.object({
   SESSION_COOKIE_CACHE_SECONDS: integer("SESSION_COOKIE_CACHE_SECONDS", 0, 3_600, 0),
   LOG_LEVEL: logLevel,
   SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", 0, 120_000, 10_000),
+  SHUTDOWN_DELAY_MS: integer("SHUTDOWN_DELAY_MS", 0, 60_000, 0),
   NODE_ENV: z.string().optional(),
 });
 
@@ -73,6 +76,12 @@ const schema = z.object({
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceConfig {
   const e = parseEnv("auth-service", schema, env);
+  const base = new URL(e.BETTER_AUTH_URL);
+  if (e.NODE_ENV === "production" && base.protocol !== "https:" && !["localhost", "127.0.0.1", "[::1]"].includes(base.hostname)) {
+    throw new ConfigError(
+      "The auth-service configuration is invalid:\n- BETTER_AUTH_URL must be an https:// URL in production: over http the session cookie is not marked Secure.",
+    );
+  }
   const baseUrl = new URL(e.BETTER_AUTH_URL).origin;
   return {
     host: e.HOST,
@@ -81,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
     secret: e.BETTER_AUTH_SECRET,
     baseUrl,
     jwt: {
-      issuer: e.JWT_ISSUER ?? baseUrl,
+      issuer: baseUrl,
       audience: list(e.JWT_AUDIENCE),
       expiresInSeconds: e.JWT_EXPIRES_IN_SECONDS,
       algorithm: e.JWT_ALGORITHM,
@@ -94,6 +103,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
     sessionCookieCacheSeconds: e.SESSION_COOKIE_CACHE_SECONDS,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    production: e.NODE_ENV === "production",
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
   };
 }

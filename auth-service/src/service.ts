@@ -40,7 +40,7 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
       await signingKeys.ensureKey().catch((error: unknown) => {
         logger.warn({ err: error }, "could not load the signing keys at start; they will be loaded on first use");
       });
-      listener = await listen(app, config);
+      listener = await listen(app, { ...config, shutdownDelayMs: config.shutdownDelayMs });
       return listener.url;
     },
     close() {

@@ -42,7 +42,10 @@ describe("configuration", () => {
     [{ DATABASE_URL: "mysql://db/auth" }, "DATABASE_URL must be a postgres:// or postgresql:// URL."],
     [{ DATABASE_URL: undefined }, "DATABASE_URL is required"],
     [{ BETTER_AUTH_URL: "not a url" }, "BETTER_AUTH_URL must be an absolute http:// or https:// URL."],
-    [{ JWT_ISSUER: "ftp://issuer" }, "JWT_ISSUER must be an absolute http:// or https:// URL."],
+    [{ BETTER_AUTH_URL: "https://example.com/auth" }, "BETTER_AUTH_URL must be an origin (scheme, host and port) without a path"],
+    [{ BETTER_AUTH_URL: "http://auth.example.com", NODE_ENV: "production" }, "BETTER_AUTH_URL must be an https:// URL in production"],
+    [{ TRUST_PROXY: "10.0.0.0/33" }, "TRUST_PROXY must be a hop count or a comma-separated list"],
+    [{ TRUST_PROXY: "yes" }, "TRUST_PROXY must be a hop count or a comma-separated list"],
     [{ JWT_AUDIENCE: undefined }, "JWT_AUDIENCE is required"],
     [{ JWT_EXPIRES_IN_SECONDS: "10" }, 'JWT_EXPIRES_IN_SECONDS must be a whole number from 60 to 86400, but it is "10".'],
     [{ JWT_ALGORITHM: "HS256" }, "JWT_ALGORITHM must be one of EdDSA, ES256, ES512, RS256, PS256."],
@@ -52,6 +55,10 @@ describe("configuration", () => {
     [{ TRUST_PROXY: "true" }, "TRUST_PROXY=true would trust any X-Forwarded-For header"],
   ])("refuses %j with a full sentence", (override, message) => {
     expect(problems({ ...valid, ...override })).toContain(message);
+  });
+
+  it("accepts http://localhost in production (the local stack and compose)", () => {
+    expect(loadConfig({ ...valid, BETTER_AUTH_URL: "http://localhost:4000", NODE_ENV: "production" }).baseUrl).toBe("http://localhost:4000");
   });
 
   it("lists every problem at once", () => {

@@ -84,4 +84,18 @@ describe("credentials: no enumeration, password policy, bad input", () => {
   it("answers unknown routes with a problem, not HTML", async () => {
     await expectProblem(await fetch(`${running.url}/nope`), 404, "not_found");
   });
+
+  it("answers a malformed path with 400, not 500", async () => {
+    await expectProblem(await fetch(`${running.url}/api/auth/%ZZ`), 400, "bad_request");
+  });
+
+  it("applies the password policy when a signed-in user changes the password", async () => {
+    const email = uniqueEmail("change");
+    await browser.signUp(email);
+    const signedIn = new Browser(running.url);
+    await signedIn.signIn(email);
+    const weak = await signedIn.request("/api/auth/change-password", { json: { currentPassword: PASSWORD, newPassword: "password1234" } });
+    await expectProblem(weak, 400, "PASSWORD_TOO_COMMON");
+    expect((await new Browser(running.url).signIn(email, PASSWORD)).status).toBe(200);
+  });
 });

@@ -168,10 +168,12 @@ describe("docker-compose.yml", () => {
     expect(service(host).environment?.POSTGRES_DB).toBe(database);
   });
 
-  it("hard-codes no secret: BETTER_AUTH_SECRET is required from the environment", () => {
+  it("hard-codes no secret: BETTER_AUTH_SECRET and POSTGRES_PASSWORD are required from the environment", () => {
     expect(service("auth-service").environment?.BETTER_AUTH_SECRET).toMatch(/^\$\{BETTER_AUTH_SECRET:\?[^}]+\}$/);
     const variables = services.flatMap(([, svc]) => Object.entries(svc.environment ?? {}));
-    expectEvery("secrets not taken from the environment", variables.filter(([key]) => /SECRET|PASSWORD|TOKEN|KEY/.test(key)), ([, value]) => /^\$\{\w+:[?-]/.test(value ?? ""));
+    expectEvery("secrets not taken from the environment", variables.filter(([key]) => /SECRET|PASSWORD|TOKEN|KEY/.test(key)), ([, value]) => /^\$\{\w+:\?/.test(value ?? ""));
+    // No secret-like variable anywhere (e.g. inside a URL) falls back to a default value.
+    expect(readFileSync(path.join(root, "docker-compose.yml"), "utf8")).not.toMatch(/\$\{\w*(SECRET|PASSWORD|TOKEN|KEY)\w*:?-/);
   });
 
   const composeCli = spawnSync("docker", ["compose", "version"]).status === 0;
@@ -179,7 +181,7 @@ describe("docker-compose.yml", () => {
   (composeCli ? it : it.skip)("passes `docker compose config`, which refuses to run without BETTER_AUTH_SECRET", () => {
     const emptyEnvFile = path.join(mkdtempSync(path.join(tmpdir(), "compose-env-")), ".env");
     writeFileSync(emptyEnvFile, "");
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "BETTER_AUTH_SECRET"));
+    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "BETTER_AUTH_SECRET")), POSTGRES_PASSWORD: "compose-test" };
     const config = (secret?: string) =>
       spawnSync("docker", ["compose", "--env-file", emptyEnvFile, "config", "--quiet"], { cwd: root, env: secret ? { ...env, BETTER_AUTH_SECRET: secret } : env, encoding: "utf8" });
     expect(config("x".repeat(44))).toMatchObject({ status: 0 });

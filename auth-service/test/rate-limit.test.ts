@@ -43,6 +43,29 @@ describe("rate limits on sign-in and sign-up", () => {
     });
   });
 
+  describe("Better Auth's own limiter", () => {
+    let running: RunningAuthService;
+    beforeAll(async () => {
+      running = await startAuthService();
+    });
+    afterAll(() => running.stop());
+
+    it("keys on the address Express computed, whatever client-ip header the client sends", async () => {
+      // /change-password is limited by Better Auth alone (3 requests per 10 s per address).
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const spoofed = `203.0.113.${attempt + 20}`;
+        const response = await new Browser(running.url).request("/api/auth/change-password", {
+          json: { currentPassword: "x", newPassword: "y" },
+          headers: { "x-forwarded-for": spoofed, "x-authbridge-client-ip": spoofed },
+        });
+        statuses.push(response.status);
+      }
+      expect(statuses.slice(0, 3).every((status) => status !== 429)).toBe(true);
+      expect(statuses.slice(3)).toEqual([429, 429]);
+    });
+  });
+
   describe("behind a trusted proxy (TRUST_PROXY=loopback)", () => {
     let running: RunningAuthService;
     beforeAll(async () => {

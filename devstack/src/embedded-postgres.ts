@@ -7,8 +7,9 @@
 // With pg_ctl the stack decides the order: services first, PostgreSQL last.
 import { execFile, type ExecFileOptions } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chown, mkdir, readFile, rm, stat } from "node:fs/promises";
-import { arch, platform, userInfo } from "node:os";
+import { randomBytes } from "node:crypto";
+import { chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { arch, platform, tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { isProcessAlive } from "./process.js";
@@ -91,6 +92,13 @@ async function assertTraversable(dataDir: string): Promise<void> {
   }
 }
 
+/** The command line of a live process (Linux: /proc; elsewhere: ps), or undefined when there is none. */
+async function commandLine(pid: number): Promise<string | undefined> {
+  if (platform() === "linux") return readFile(`/proc/${pid}/cmdline`, "utf8").then((text) => text.replaceAll("\0", " "), () => undefined);
+  if (!isProcessAlive(pid)) return undefined;
+  return run("ps", ["-p", String(pid), "-o", "command="]).then(({ stdout }) => String(stdout), () => undefined);
+}
+
 function childOptions(ids: RunAs): ExecFileOptions {
   return { ...ids, env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" } };
 }
@@ -107,16 +115,46 @@ async function pgCtl(bin: Binaries, ids: RunAs, args: string[]): Promise<{ code:
   }
 }
 
+/** The superuser's password, kept next to the cluster (mode 0600). */
+const passwordFile = (dataDir: string) => path.join(dataDir, "authbridge-superuser.password");
+
+/**
+ * Creates the cluster. The superuser gets a random password (scram-sha-256):
+ * with trust authentication any local user could connect as superuser and,
+ * through COPY ... FROM PROGRAM, run commands as the developer.
+ */
 async function initialise(bin: Binaries, ids: RunAs, dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (ids.uid !== undefined && ids.gid !== undefined) await chown(dataDir, ids.uid, ids.gid);
-  // Trust authentication is safe here only because the server listens on
-  // 127.0.0.1 alone and has no Unix socket: it is a development database.
-  await run(
-    bin.initdb,
-    ["--pgdata", dataDir, "--username", "postgres", "--auth", "trust", "--encoding", "UTF8", "--locale", "C"],
-    childOptions(ids),
-  );
+  const password = randomBytes(24).toString("base64url");
+  const scratch = await mkdtemp(path.join(tmpdir(), "authbridge-pw-"));
+  const pwfile = path.join(scratch, "pw");
+  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+  if (ids.uid !== undefined && ids.gid !== undefined) {
+    await chown(scratch, ids.uid, ids.gid);
+    await chown(pwfile, ids.uid, ids.gid);
+  }
+  try {
+    await run(
+      bin.initdb,
+      ["--pgdata", dataDir, "--username", "postgres", "--auth", "scram-sha-256", "--pwfile", pwfile, "--encoding", "UTF8", "--locale", "C"],
+      childOptions(ids),
+    );
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  await writeFile(passwordFile(dataDir), password, { mode: 0o600 });
+}
+
+/** A folder that may become a new cluster: missing or empty. Anything else is never deleted. */
+async function assertUsableForNewCluster(dataDir: string): Promise<void> {
+  const entries = await readdir(dataDir).catch(() => []);
+  if (entries.length > 0) {
+    throw new Error(
+      `${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION), so the embedded PostgreSQL will not use it. ` +
+        "Point EMBEDDED_POSTGRES_DIR at a new or empty folder, or delete this one if it is a broken cluster of ours.",
+    );
+  }
 }
 
 /**
@@ -129,9 +167,8 @@ async function clearStalePidFile(dataDir: string): Promise<boolean> {
   const pidFile = path.join(dataDir, "postmaster.pid");
   const pid = Number.parseInt((await readFile(pidFile, "utf8").catch(() => "")).split("\n")[0] ?? "", 10);
   if (!Number.isInteger(pid) || pid <= 0) return false;
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => undefined);
-  const alive = cmdline !== undefined || (platform() !== "linux" && isProcessAlive(pid));
-  if (alive && (cmdline === undefined || cmdline.includes(dataDir))) return true;
+  const command = await commandLine(pid);
+  if (command?.includes(dataDir)) return true;
   await rm(pidFile, { force: true });
   return false;
 }
@@ -166,10 +203,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const created = !existsSync(path.join(dataDir, "PG_VERSION"));
   if (created) {
+    await assertUsableForNewCluster(dataDir);
     log(`Creating an embedded PostgreSQL cluster in ${dataDir}.`);
-    await rm(dataDir, { recursive: true, force: true });
     await initialise(bin, ids, dataDir);
   }
+  // Clusters created before passwords were introduced use trust authentication.
+  const password = await readFile(passwordFile(dataDir), "utf8").catch(() => "");
 
   if (await clearStalePidFile(dataDir)) {
     log("Found an embedded PostgreSQL left running by an earlier run; restarting it.");
@@ -192,7 +231,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   let stopped = false;
   return {
-    adminUrl: `postgres://postgres@127.0.0.1:${options.port}/postgres`,
+    adminUrl: `postgres://postgres${password ? `:${encodeURIComponent(password)}` : ""}@127.0.0.1:${options.port}/postgres`,
     created,
     async stop() {
       if (stopped) return;

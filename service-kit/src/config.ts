@@ -1,6 +1,7 @@
 // Building blocks for validating a service's configuration with zod: every
 // problem becomes one full sentence that names the variable, and all of them
 // are reported at once.
+import proxyAddr from "proxy-addr";
 import { z } from "zod";
 
 export class ConfigError extends Error {
@@ -65,7 +66,15 @@ export function parseTrustProxy(raw: string | undefined): boolean | number | str
     );
   }
   if (/^\d+$/.test(raw)) return Number(raw);
-  return list(raw);
+  const proxies = list(raw);
+  try {
+    proxyAddr.compile(proxies);
+  } catch {
+    throw new ConfigError(
+      `TRUST_PROXY must be a hop count or a comma-separated list of addresses, subnets or names (loopback, linklocal, uniquelocal), but it is "${raw}".`,
+    );
+  }
+  return proxies;
 }
 
 /** Parses `env` with `schema`, or throws a ConfigError listing every problem. */

@@ -15,7 +15,20 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-export async function listen(app: Express, options: { host: string; port: number; shutdownTimeoutMs: number }): Promise<Listener> {
+export interface ListenOptions {
+  host: string;
+  port: number;
+  /** How long in-flight requests may take once closing; then connections are cut. */
+  shutdownTimeoutMs: number;
+  /**
+   * How long to keep accepting requests after close() starts, while readiness
+   * already answers 503, so load balancers stop routing here before the port
+   * closes. 0 closes at once.
+   */
+  shutdownDelayMs?: number;
+}
+
+export async function listen(app: Express, options: ListenOptions): Promise<Listener> {
   const server: Server = app.listen(options.port, options.host);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -30,19 +43,23 @@ export async function listen(app: Express, options: { host: string; port: number
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        server.close(() => {
-          clearInterval(sweep);
-          clearTimeout(deadline);
-          resolve();
-        });
-        // Keep-alive connections become idle as their last response finishes:
-        // close them as they do, instead of waiting for the keep-alive timeout.
-        const sweep = setInterval(() => server.closeIdleConnections(), 50);
-        const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs);
+        setTimeout(() => closeServer(resolve), options.shutdownDelayMs ?? 0);
       });
       return closing;
     },
   };
+
+  function closeServer(resolve: () => void): void {
+    // Keep-alive connections become idle as their last response finishes:
+    // close them as they do, instead of waiting for the keep-alive timeout.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      resolve();
+    });
+  }
 }
 
 export interface RunnableService {

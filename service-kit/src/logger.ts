@@ -51,8 +51,9 @@ export function createLogger(service: string, level: string, destination?: pino.
   return destination ? pino(options, destination) : pino(options);
 }
 
-function pathOnly(url: string | undefined): string {
-  return (url ?? "").split("?")[0] ?? "";
+/** The request path without its query string, and without the token of a reset-password link. */
+export function pathOnly(url: string | undefined): string {
+  return ((url ?? "").split("?")[0] ?? "").replace(/(\/reset-password\/)[^/]+/, "$1[redacted]");
 }
 
 export function requestLogger(logger: Logger) {
@@ -72,6 +73,10 @@ export function requestLogger(logger: Logger) {
         userAgent: req.headers?.["user-agent"],
       }),
       res: (res: ServerResponse & { statusCode: number }) => ({ statusCode: res.statusCode }),
+      // pino-http wraps errors as { raw }; without this its child logger would use
+      // pino's standard serializer, which logs whole messages and every field
+      // (body-parser's errors carry the raw request body).
+      err: (error: { raw?: unknown }) => serializeError(error?.raw ?? error),
     },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
     customSuccessMessage: (req, res) => `${req.method} ${pathOnly(req.url)} ${res.statusCode}`,

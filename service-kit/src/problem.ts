@@ -70,8 +70,8 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
 
 /** body-parser's errors carry a `type`; these are the client's fault and safe to describe. */
 function fromBodyParser(error: unknown): HttpProblem | undefined {
-  if (typeof error !== "object" || error === null || !("type" in error)) return undefined;
-  switch ((error as { type: unknown }).type) {
+  if (typeof error !== "object" || error === null) return undefined;
+  switch ((error as { type?: unknown }).type) {
     case "entity.too.large":
       return new HttpProblem(413, "payload_too_large", "The request body is larger than this endpoint accepts.");
     case "entity.parse.failed":
@@ -81,9 +81,24 @@ function fromBodyParser(error: unknown): HttpProblem | undefined {
       return new HttpProblem(415, "unsupported_encoding", "The request body's encoding or charset is not supported; send UTF-8 JSON.");
     case "request.aborted":
       return new HttpProblem(400, "request_aborted", "The request was aborted before its body was received.");
+    case "parameters.too.many":
+      return new HttpProblem(413, "payload_too_large", "The request body has more fields than this endpoint accepts.");
     default:
-      return undefined;
+      return clientHttpError(error);
   }
+}
+
+/**
+ * Other client errors raised by Express and its parsers (http-errors with
+ * `expose`), such as a malformed percent-escape in the path: a 4xx the client
+ * caused, never a 500.
+ */
+function clientHttpError(error: object): HttpProblem | undefined {
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  // Express's router marks a URIError from decoding a path parameter with status 400 but no `expose`.
+  const clientCaused = expose === true || error instanceof URIError;
+  if (!clientCaused || typeof status !== "number" || status < 400 || status >= 500) return undefined;
+  return new HttpProblem(status, status === 413 ? "payload_too_large" : "bad_request", "The request could not be read.");
 }
 
 /** Turns an error a service knows about into a problem (or undefined: not mine). */

@@ -22,6 +22,24 @@ export const CLIENT_IP_HEADER = "x-authbridge-client-ip";
 
 const credentialPaths = ["/sign-in/email", "/sign-up/email"] as const;
 
+/** Every endpoint that sets a password, and the body field that carries it. */
+const passwordFields: Record<string, string> = {
+  "/sign-up/email": "password",
+  "/change-password": "newPassword",
+  "/reset-password": "newPassword",
+};
+
+/**
+ * Better Auth's own log lines may name an email address or say whether an
+ * account exists ("User not found", "Invalid password", "Sign-up attempt for
+ * existing email"); both would undo the enumeration protection for anyone who
+ * reads the logs.
+ */
+function scrubAuthLog(message: string): string {
+  if (/user not found|invalid password|existing email/i.test(message)) return "credential check failed";
+  return message.replace(/[^\s@"'<>]+@[^\s@"'<>]+/g, "[email]");
+}
+
 export function createAuth(config: AuthServiceConfig, db: Database, signingKeys: SigningKeys, logger: Logger) {
   const limit = { window: config.rateLimit.windowSeconds, max: config.rateLimit.max };
   const customRules: Record<string, { window: number; max: number } | false> = {
@@ -80,13 +98,14 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
       level: "info",
       log: (level, message, ...args) => {
         const err = args.find((arg): arg is Error => arg instanceof Error);
-        logger[level]({ component: "better-auth", ...(err ? { err } : {}) }, message);
+        logger[level]({ component: "better-auth", ...(err ? { err } : {}) }, scrubAuthLog(message));
       },
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== "/sign-up/email") return;
-        const password: unknown = (ctx.body as { password?: unknown } | undefined)?.password;
+        const field = passwordFields[ctx.path];
+        if (!field) return;
+        const password: unknown = (ctx.body as Record<string, unknown> | undefined)?.[field];
         if (typeof password !== "string") return; // Better Auth's own validation answers.
         const verdict = checkPassword(password, config.passwordMinLength);
         if (!verdict.ok) throw new APIError("BAD_REQUEST", { code: verdict.code, message: verdict.message });

@@ -6,7 +6,7 @@
 //   name            the user's display name
 //   sid             the id of the session the token was issued from
 //   iat, exp        issued-at and expiry (exp - iat = JWT_EXPIRES_IN_SECONDS)
-//   iss, aud        JWT_ISSUER and JWT_AUDIENCE from configuration
+//   iss, aud        BETTER_AUTH_URL and JWT_AUDIENCE from configuration
 //
 // Nothing else: never the whole user row, never anything secret. iss, aud, exp
 // and iat are deliberately not returned here, because Better Auth lets the

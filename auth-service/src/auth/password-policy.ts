@@ -1,4 +1,4 @@
-// Password policy applied at sign-up (and any other place a password is set):
+// Password policy applied wherever a password is set (sign-up, change and reset):
 // a minimum length, and no password from a list of ~18,000 commonly used
 // passwords (the zxcvbn-ts common list, 8+ characters), compared case-insensitively.
 // Length alone lets "password1234" through; the list stops the passwords that

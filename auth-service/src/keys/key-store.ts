@@ -33,19 +33,31 @@ function fromRow(row: JwkRow): StoredKey {
 export function createKeyStore(db: Database, ttlMs = 30_000): KeyStore {
   let cached: { keys: StoredKey[]; loadedAt: number } | undefined;
   let loading: Promise<StoredKey[]> | undefined;
+  // Bumped by every write: a read that started before a write must not put
+  // its (now incomplete) result in the cache.
+  let generation = 0;
 
   function load(): Promise<StoredKey[]> {
-    loading ??= db.jwks
+    if (loading) return loading;
+    const started = generation;
+    const current = db.jwks
       .findMany({ orderBy: { createdAt: "asc" } })
       .then((rows) => {
         const keys = rows.map(fromRow);
-        cached = { keys, loadedAt: Date.now() };
+        if (generation === started) cached = { keys, loadedAt: Date.now() };
         return keys;
       })
       .finally(() => {
-        loading = undefined;
+        if (loading === current) loading = undefined;
       });
-    return loading;
+    loading = current;
+    return current;
+  }
+
+  function forget(): void {
+    generation += 1;
+    cached = undefined;
+    loading = undefined;
   }
 
   return {
@@ -65,11 +77,9 @@ export function createKeyStore(db: Database, ttlMs = 30_000): KeyStore {
           crv: data.crv ?? null,
         },
       });
-      cached = undefined;
+      forget();
       return fromRow(row);
     },
-    invalidate() {
-      cached = undefined;
-    },
+    invalidate: forget,
   };
 }

@@ -107,6 +107,8 @@ export function createSigningKeys(options: { store: KeyStore; secret: string; al
       return new SignJWT(payload).setProtectedHeader({ alg: key.alg ?? algorithm, kid: key.id }).sign(await privateKey(key));
     },
     async jwks() {
+      // Never publish a set without the key that signs: create it first if need be.
+      await currentKey();
       const now = Date.now();
       const keys = (await store.all()).filter((key) => isLive(key, now));
       return {

@@ -87,7 +87,8 @@ async function assertReachable(server: PostgresServer): Promise<void> {
   }
 }
 
-function startService(name: string, entry: string, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
+/** Forks a service; `onSpawn` learns of the child at once, so a stop during start-up can stop it too. */
+function startService(name: string, entry: string, env: NodeJS.ProcessEnv, onSpawn: (child: ChildProcess) => void): Promise<ServiceProcess> {
   return new Promise((resolve, reject) => {
     const child = fork(entry, [], {
       cwd: repoRoot,
@@ -96,6 +97,7 @@ function startService(name: string, entry: string, env: NodeJS.ProcessEnv): Prom
       execArgv: ["--conditions=source", "--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
+    onSpawn(child);
     const timer = setTimeout(() => reject(new Error(`${name} did not become ready within 60 seconds.`)), 60_000);
     child.once("message", (message: { type?: string; url?: string }) => {
       if (message.type !== "ready" || !message.url) return;
@@ -127,14 +129,15 @@ async function main(): Promise<void> {
   const paths = stackPaths();
   await takeLock(paths);
 
-  const services: ServiceProcess[] = [];
-  let server: PostgresServer | undefined;
+  const children: ChildProcess[] = [];
+  let server: Promise<PostgresServer> | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (code: number) => {
     stopping ??= (async () => {
       log("Stopping the services, then PostgreSQL...");
-      await Promise.all(services.map((service) => stopChild(service.child)));
-      await server?.stop();
+      await Promise.all(children.map((child) => stopChild(child)));
+      // PostgreSQL may still be starting: wait for it, then stop it.
+      await (await server?.catch(() => undefined))?.stop();
       await rm(paths.lockFile, { force: true });
       log("Stopped.");
       process.exit(code);
@@ -151,37 +154,37 @@ async function main(): Promise<void> {
         "BETTER_AUTH_SECRET is required when DATABASE_URL is set: generate one with `openssl rand -base64 32` and put it in the environment or .env.",
       );
     }
-    server = await resolvePostgres({
+    server = resolvePostgres({
       url: process.env.DATABASE_URL,
       embeddedDir: process.env.EMBEDDED_POSTGRES_DIR ?? path.join(paths.dataRoot, "postgres"),
       embeddedPort: portFromEnv("EMBEDDED_POSTGRES_PORT", 15432),
       log,
     });
+    const postgres = await server;
     const pgReady = performance.now();
-    log(server.kind === "embedded" ? `Embedded PostgreSQL is up (${Math.round(pgReady - started)} ms).` : "Using the PostgreSQL server from DATABASE_URL.");
+    log(postgres.kind === "embedded" ? `Embedded PostgreSQL is up (${Math.round(pgReady - started)} ms).` : "Using the PostgreSQL server from DATABASE_URL.");
 
-    await assertReachable(server);
+    await assertReachable(postgres);
     for (const db of serviceDatabases) {
-      if (await ensureDatabase(server.adminUrl, db.database)) log(`Created the database ${db.database}.`);
-      const url = withDatabase(server.adminUrl, db.database);
+      if (await ensureDatabase(postgres.adminUrl, db.database)) log(`Created the database ${db.database}.`);
+      const url = withDatabase(postgres.adminUrl, db.database);
       const applied = await migrateIfPending(url, db);
       if (applied.length > 0) log(`Applied ${applied.length} migration(s) to ${db.database}: ${applied.join(", ")}.`);
     }
     const migrated = performance.now();
 
     const authUrl = process.env.AUTH_PUBLIC_URL ?? `http://localhost:${authPort}`;
-    const secret = await betterAuthSecret(server, paths.secretFile);
+    const secret = await betterAuthSecret(postgres, paths.secretFile);
     const auth = await startService("auth-service", path.join(repoRoot, "auth-service", "src", "server.ts"), {
       ...process.env,
       PORT: String(authPort),
       HOST: process.env.STACK_HOST ?? "127.0.0.1",
-      DATABASE_URL: withDatabase(server.adminUrl, serviceDatabase("auth-service").database),
+      DATABASE_URL: withDatabase(postgres.adminUrl, serviceDatabase("auth-service").database),
       BETTER_AUTH_SECRET: secret,
       BETTER_AUTH_URL: authUrl,
       JWT_AUDIENCE: process.env.JWT_AUDIENCE ?? "http://localhost:4001",
       CORS_ORIGINS: process.env.CORS_ORIGINS ?? "http://localhost:3000",
-    });
-    services.push(auth);
+    }, (child) => children.push(child));
     auth.child.once("exit", (code) => {
       if (!stopping) {
         log(`auth-service exited unexpectedly (code ${code}).`);
@@ -196,7 +199,7 @@ async function main(): Promise<void> {
         `  auth-service   ${authUrl}`,
         `  JWKS           ${authUrl}/api/auth/jwks`,
         `  discovery      ${authUrl}/.well-known/openid-configuration`,
-        `  PostgreSQL     ${server.kind === "embedded" ? server.adminUrl : "(DATABASE_URL)"}`,
+        `  PostgreSQL     ${postgres.kind === "embedded" ? postgres.adminUrl : "(DATABASE_URL)"}`,
         "Press Ctrl-C to stop.",
       ].join("\n"),
     );
