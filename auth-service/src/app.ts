@@ -1,8 +1,8 @@
 // The Express application, built from its parts and never listening itself
 // (tests wrap it in supertest or listen on an ephemeral port).
-import { errorHandler, healthRoutes, HttpProblem, notFound, requestLogger } from "@authbridge/service-kit";
+import { acceptBodies, errorHandler, healthRoutes, notFound, requestLogger } from "@authbridge/service-kit";
 import cors from "cors";
-import express, { type Express, type RequestHandler } from "express";
+import express, { type Express } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { ACCESS_TOKEN_CLAIMS } from "./auth/claims.js";
@@ -27,16 +27,6 @@ export interface AppParts {
 /** The largest request body the auth endpoints accept (sign-up is a few hundred bytes). */
 export const BODY_LIMIT = "16kb";
 
-const acceptedBodies = ["application/json", "application/x-www-form-urlencoded"];
-
-/** A body of any other type would reach Better Auth unparsed and unbounded: refuse it. */
-const requireAcceptedBody: RequestHandler = (req, _res, next) => {
-  if (req.is(acceptedBodies) === false) {
-    next(new HttpProblem(415, "unsupported_media_type", "Send the request body as application/json."));
-    return;
-  }
-  next();
-};
 
 export function createApp({ config, db, auth, signingKeys, logger, isShuttingDown }: AppParts): Express {
   const app = express();
@@ -64,7 +54,8 @@ export function createApp({ config, db, auth, signingKeys, logger, isShuttingDow
   app.post(["/api/auth/sign-in/email", "/api/auth/sign-up/email"], credentialRateLimit(config.rateLimit));
   app.all(
     "/api/auth/*splat",
-    requireAcceptedBody,
+    // A body of any other type would reach Better Auth unparsed and unbounded.
+    acceptBodies(["application/json", "application/x-www-form-urlencoded"]),
     express.json({ limit: BODY_LIMIT, strict: true }),
     express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 50 }),
     betterAuthHandler(auth, config.baseUrl),

@@ -1,8 +1,6 @@
 // Test helpers: a real auth-service on an ephemeral port, on a database of its
 // own, and a small cookie-keeping HTTP client for the Better Auth flows.
-import { createTestDatabase, type TestDatabase } from "@authbridge/devstack/testing";
-import { expect } from "@jest/globals";
-import { createServer } from "node:net";
+import { createTestDatabase, freePort, type TestDatabase } from "@authbridge/devstack/testing";
 import { Writable } from "node:stream";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "@authbridge/service-kit";
@@ -58,17 +56,6 @@ export async function startAuthService(env: Record<string, string> = {}, databas
   };
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** A minimal browser-like client: keeps cookies, sends an Origin like a browser would. */
 export class Browser {
@@ -124,11 +111,4 @@ export async function countUsers(running: RunningAuthService, email: string): Pr
   return running.service.db.user.count({ where: { email } });
 }
 
-/** Asserts a problem+json response with the given status and stable code; returns its body. */
-export async function expectProblem(response: Response, status: number, code: string): Promise<Record<string, unknown>> {
-  const body = (await response.json()) as Record<string, unknown>;
-  expect({ status: response.status, code: body.code }).toEqual({ status, code });
-  expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  expect(body).toEqual(expect.objectContaining({ type: expect.stringMatching(/^urn:authbridge:problem:/), title: expect.any(String), status, detail: expect.any(String) }));
-  return body;
-}
+export { expectProblem, freePort } from "@authbridge/devstack/testing";

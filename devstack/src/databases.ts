@@ -24,6 +24,12 @@ export const serviceDatabases: readonly ServiceDatabase[] = [
     prismaConfig: path.join(repoRoot, "prisma", "auth.config.ts"),
     migrationsDir: path.join(repoRoot, "prisma", "auth", "migrations"),
   },
+  {
+    service: "resource-service",
+    database: "authbridge_resource",
+    prismaConfig: path.join(repoRoot, "prisma", "resource.config.ts"),
+    migrationsDir: path.join(repoRoot, "prisma", "resource", "migrations"),
+  },
 ];
 
 export function serviceDatabase(service: string): ServiceDatabase {

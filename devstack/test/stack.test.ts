@@ -53,6 +53,7 @@ describe("npm start on the embedded PostgreSQL", () => {
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
   let authUrl: string;
+  let resourceUrl: string;
   let pgPort: number;
 
   beforeAll(async () => {
@@ -60,9 +61,18 @@ describe("npm start on the embedded PostgreSQL", () => {
     // As root the server runs as "postgres", which must be able to enter the folder.
     await chmod(dataDir, 0o755);
     const authPort = await freePortBelow32768();
+    const resourcePort = await freePortBelow32768();
     pgPort = await freePortBelow32768();
     authUrl = `http://localhost:${authPort}`;
-    env = { ...process.env, STACK_DATA_DIR: dataDir, AUTH_SERVICE_PORT: String(authPort), EMBEDDED_POSTGRES_PORT: String(pgPort), LOG_LEVEL: "warn" };
+    resourceUrl = `http://localhost:${resourcePort}`;
+    env = {
+      ...process.env,
+      STACK_DATA_DIR: dataDir,
+      AUTH_SERVICE_PORT: String(authPort),
+      RESOURCE_SERVICE_PORT: String(resourcePort),
+      EMBEDDED_POSTGRES_PORT: String(pgPort),
+      LOG_LEVEL: "warn",
+    };
     delete env.DATABASE_URL;
     delete env.BETTER_AUTH_SECRET;
   });
@@ -73,9 +83,16 @@ describe("npm start on the embedded PostgreSQL", () => {
     await waitFor(stack, /Press Ctrl-C to stop/);
     expect(stack.output()).toContain("Creating an embedded PostgreSQL cluster");
     expect(stack.output()).toMatch(/Applied 1 migration\(s\) to authbridge_auth/);
-    expect(stack.output()).toContain(`auth-service   ${authUrl}`);
+    expect(stack.output()).toMatch(/Applied 1 migration\(s\) to authbridge_resource/);
+    expect(stack.output()).toMatch(new RegExp(`auth-service +${authUrl}`));
+    expect(stack.output()).toMatch(new RegExp(`resource-service +${resourceUrl}/api/v1/posts`));
     expect(stack.output()).toMatch(/Stack ready in \d+ ms/);
+    expect(stack.output()).not.toMatch(/postgres:[^*@]+@/);
     expect((await fetch(`${authUrl}/readyz`)).status).toBe(200);
+    expect((await fetch(`${resourceUrl}/readyz`)).status).toBe(200);
+    // The resource-service trusts the auth-service's tokens through discovery alone.
+    const anonymous = await fetch(`${resourceUrl}/api/v1/users/me`);
+    expect(anonymous.status).toBe(401);
     expect(statSync(path.join(dataDir, "dev-secret")).mode & 0o777).toBe(0o600);
 
     stack.child.kill("SIGTERM");

@@ -1,3 +1,4 @@
+export { acceptBodies } from "./bodies.js";
 export { ConfigError, httpUrl, integer, list, logLevel, origins, parseEnv, parseTrustProxy, postgresUrl } from "./config.js";
 export { answersWithin, healthRoutes, type HealthOptions } from "./health.js";
 export { listen, runMain, type Listener, type RunnableService } from "./lifecycle.js";

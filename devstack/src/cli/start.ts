@@ -111,6 +111,18 @@ function startService(name: string, entry: string, env: NodeJS.ProcessEnv, onSpa
   });
 }
 
+/** The resource-service needs no secret: it must not even see one. */
+function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { BETTER_AUTH_SECRET: _secret, ...rest } = env;
+  return rest;
+}
+
+function redactPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "***";
+  return parsed.toString();
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -149,6 +161,7 @@ async function main(): Promise<void> {
 
   try {
     const authPort = portFromEnv("AUTH_SERVICE_PORT", 4000);
+    const resourcePort = portFromEnv("RESOURCE_SERVICE_PORT", 4001);
     if (process.env.DATABASE_URL && !process.env.BETTER_AUTH_SECRET) {
       throw new Error(
         "BETTER_AUTH_SECRET is required when DATABASE_URL is set: generate one with `openssl rand -base64 32` and put it in the environment or .env.",
@@ -165,41 +178,63 @@ async function main(): Promise<void> {
     log(postgres.kind === "embedded" ? `Embedded PostgreSQL is up (${Math.round(pgReady - started)} ms).` : "Using the PostgreSQL server from DATABASE_URL.");
 
     await assertReachable(postgres);
-    for (const db of serviceDatabases) {
-      if (await ensureDatabase(postgres.adminUrl, db.database)) log(`Created the database ${db.database}.`);
-      const url = withDatabase(postgres.adminUrl, db.database);
-      const applied = await migrateIfPending(url, db);
-      if (applied.length > 0) log(`Applied ${applied.length} migration(s) to ${db.database}: ${applied.join(", ")}.`);
-    }
+    // Each database is independent: migrate them side by side.
+    await Promise.all(
+      serviceDatabases.map(async (db) => {
+        if (await ensureDatabase(postgres.adminUrl, db.database)) log(`Created the database ${db.database}.`);
+        const applied = await migrateIfPending(withDatabase(postgres.adminUrl, db.database), db);
+        if (applied.length > 0) log(`Applied ${applied.length} migration(s) to ${db.database}: ${applied.join(", ")}.`);
+      }),
+    );
     const migrated = performance.now();
 
     const authUrl = process.env.AUTH_PUBLIC_URL ?? `http://localhost:${authPort}`;
+    const resourceUrl = process.env.RESOURCE_PUBLIC_URL ?? `http://localhost:${resourcePort}`;
+    const audience = process.env.JWT_AUDIENCE ?? resourceUrl;
+    const corsOrigins = process.env.CORS_ORIGINS ?? "http://localhost:3000";
+    const host = process.env.STACK_HOST ?? "127.0.0.1";
     const secret = await betterAuthSecret(postgres, paths.secretFile);
+    const track = (child: ChildProcess) => children.push(child);
+
     const auth = await startService("auth-service", path.join(repoRoot, "auth-service", "src", "server.ts"), {
       ...process.env,
       PORT: String(authPort),
-      HOST: process.env.STACK_HOST ?? "127.0.0.1",
+      HOST: host,
       DATABASE_URL: withDatabase(postgres.adminUrl, serviceDatabase("auth-service").database),
       BETTER_AUTH_SECRET: secret,
       BETTER_AUTH_URL: authUrl,
-      JWT_AUDIENCE: process.env.JWT_AUDIENCE ?? "http://localhost:4001",
-      CORS_ORIGINS: process.env.CORS_ORIGINS ?? "http://localhost:3000",
-    }, (child) => children.push(child));
-    auth.child.once("exit", (code) => {
-      if (!stopping) {
-        log(`auth-service exited unexpectedly (code ${code}).`);
-        void stop(1);
-      }
-    });
+      JWT_AUDIENCE: audience,
+      CORS_ORIGINS: corsOrigins,
+    }, track);
+    // The resource-service knows the auth-service by its issuer URL alone (discovery);
+    // it gets no secret and no access to the auth-service's database.
+    const resource = await startService("resource-service", path.join(repoRoot, "resource-service", "src", "server.ts"), {
+      ...withoutSecrets(process.env),
+      PORT: String(resourcePort),
+      HOST: host,
+      DATABASE_URL: withDatabase(postgres.adminUrl, serviceDatabase("resource-service").database),
+      AUTH_ISSUER: authUrl,
+      AUTH_AUDIENCE: audience,
+      CORS_ORIGINS: corsOrigins,
+    }, track);
+    for (const service of [auth, resource]) {
+      service.child.once("exit", (code) => {
+        if (!stopping) {
+          log(`${service.name} exited unexpectedly (code ${code}).`);
+          void stop(1);
+        }
+      });
+    }
 
     const ready = performance.now();
     log(
       [
         `Stack ready in ${Math.round(ready - started)} ms (PostgreSQL ${Math.round(pgReady - started)} ms, migrations ${Math.round(migrated - pgReady)} ms, services ${Math.round(ready - migrated)} ms).`,
-        `  auth-service   ${authUrl}`,
-        `  JWKS           ${authUrl}/api/auth/jwks`,
-        `  discovery      ${authUrl}/.well-known/openid-configuration`,
-        `  PostgreSQL     ${postgres.kind === "embedded" ? postgres.adminUrl : "(DATABASE_URL)"}`,
+        `  auth-service       ${authUrl}`,
+        `  resource-service   ${resourceUrl}/api/v1/posts`,
+        `  JWKS               ${authUrl}/api/auth/jwks`,
+        `  discovery          ${authUrl}/.well-known/openid-configuration`,
+        `  PostgreSQL         ${postgres.kind === "embedded" ? redactPassword(postgres.adminUrl) : "(DATABASE_URL)"}`,
         "Press Ctrl-C to stop.",
       ].join("\n"),
     );

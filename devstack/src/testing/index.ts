@@ -1,1 +1,2 @@
 export { createTestDatabase, type TestDatabase } from "./database.js";
+export { expectProblem, freePort } from "./http.js";

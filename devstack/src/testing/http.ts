@@ -1,0 +1,26 @@
+// HTTP helpers shared by every service's tests.
+import { expect } from "@jest/globals";
+import { createServer } from "node:net";
+
+/** Asserts a problem+json response with the given status and stable code; returns its body. */
+export async function expectProblem(response: Response, status: number, code: string): Promise<Record<string, unknown>> {
+  const body = (await response.json()) as Record<string, unknown>;
+  expect({ status: response.status, code: body.code }).toEqual({ status, code });
+  expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+  expect(body).toEqual(
+    expect.objectContaining({ type: expect.stringMatching(/^urn:authbridge:problem:/), title: expect.any(String), status, detail: expect.any(String) }),
+  );
+  return body;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}

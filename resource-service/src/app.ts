@@ -1,0 +1,64 @@
+// The resource-service's Express application, built from its parts and never
+// listening itself.
+import { acceptBodies, errorHandler, healthRoutes, notFound, requestLogger } from "@authbridge/service-kit";
+import type { Verifier } from "@authbridge/verifier";
+import { optionalAuth, requireAuth } from "@authbridge/verifier/express";
+import cors from "cors";
+import express, { type Express } from "express";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import type { ResourceServiceConfig } from "./config.js";
+import { databaseIsReachable, type Database } from "./db.js";
+import { authProblems } from "./http/auth-problems.js";
+import { postRepository } from "./posts/repository.js";
+import { postsRouter } from "./posts/router.js";
+import { postService } from "./posts/service.js";
+import { userRepository } from "./users/repository.js";
+import { usersRouter } from "./users/router.js";
+import { userService } from "./users/service.js";
+
+export interface AppParts {
+  config: ResourceServiceConfig;
+  db: Database;
+  verifier: Verifier;
+  logger: Logger;
+  isShuttingDown: () => boolean;
+}
+
+/** The largest JSON body accepted (a post body is at most 20,000 characters). */
+export const BODY_LIMIT = "64kb";
+
+export function createApp({ config, db, verifier, logger, isShuttingDown }: AppParts): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
+  // Flat query strings only: no nested objects, so no prototype pollution through ?a[__proto__]=.
+  app.set("query parser", "simple");
+
+  app.use(requestLogger(logger));
+  app.use(helmet());
+  const allowed = new Set(config.corsOrigins);
+  app.use(
+    cors({
+      origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+      // Bearer tokens, not cookies: no credentials mode.
+      credentials: false,
+      allowedHeaders: ["authorization", "content-type"],
+      exposedHeaders: ["www-authenticate", "location", "retry-after", "x-request-id"],
+      maxAge: 600,
+    }),
+  );
+
+  app.use(healthRoutes({ isReady: () => databaseIsReachable(db), isShuttingDown }));
+
+  const auth = { requireAuth: requireAuth(verifier), optionalAuth: optionalAuth(verifier) };
+  const users = userService(userRepository(db));
+  const posts = postService(postRepository(db), users);
+  app.use("/api", acceptBodies(["application/json"]), express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use("/api/v1/users", usersRouter({ users, ...auth }));
+  app.use("/api/v1/posts", postsRouter({ posts, ...auth }));
+
+  app.use(notFound);
+  app.use(errorHandler(logger, [authProblems(config.auth.realm)]));
+  return app;
+}

@@ -1,0 +1,101 @@
+// The resource-service's configuration, validated once at start. Everything
+// about trusting tokens is explicit: the issuer, the audience and the allowed
+// algorithms; there is no secret, because tokens are verified with the
+// issuer's public keys.
+import { ConfigError, httpUrl, integer, list, logLevel, origins, parseEnv, parseTrustProxy, postgresUrl } from "@authbridge/service-kit";
+import { z } from "zod";
+
+export { ConfigError };
+
+const allowedAlgorithms = ["EdDSA", "ES256", "ES512", "RS256", "PS256"] as const;
+
+export interface ResourceServiceConfig {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  auth: {
+    issuer: string;
+    audience: string[];
+    jwksUri: string | undefined;
+    algorithms: string[];
+    clockToleranceSeconds: number;
+    maxTokenAgeSeconds: number | undefined;
+    /** The realm named in WWW-Authenticate challenges. */
+    realm: string;
+    jwks: { cooldownMs: number; fetchTimeoutMs: number; staleIfErrorMs: number; maxMaxAgeMs: number };
+    cacheSize: number;
+  };
+  corsOrigins: string[];
+  trustProxy: boolean | number | string[];
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  shutdownTimeoutMs: number;
+  shutdownDelayMs: number;
+}
+
+const schema = z.object({
+  HOST: z.string().optional().default("127.0.0.1"),
+  PORT: integer("PORT", 0, 65535, 4001),
+  DATABASE_URL: postgresUrl("DATABASE_URL", "postgres://user:password@db:5432/authbridge_resource"),
+  AUTH_ISSUER: httpUrl("AUTH_ISSUER"),
+  AUTH_AUDIENCE: z
+    .string({ error: "AUTH_AUDIENCE is required: the audience tokens must name to be accepted here, for example https://api.example.com." })
+    .refine((value) => list(value).length > 0, { error: "AUTH_AUDIENCE must name at least one audience." }),
+  AUTH_JWKS_URL: httpUrl("AUTH_JWKS_URL").optional(),
+  AUTH_ALGORITHMS: z
+    .string()
+    .optional()
+    .refine((value) => list(value).every((alg) => (allowedAlgorithms as readonly string[]).includes(alg)), {
+      error: `AUTH_ALGORITHMS must be a comma-separated list of ${allowedAlgorithms.join(", ")}; none and HMAC algorithms are never accepted.`,
+    }),
+  AUTH_CLOCK_TOLERANCE_SECONDS: integer("AUTH_CLOCK_TOLERANCE_SECONDS", 0, 300, 5),
+  AUTH_MAX_TOKEN_AGE_SECONDS: integer("AUTH_MAX_TOKEN_AGE_SECONDS", 0, 86_400, 0),
+  AUTH_REALM: z
+    .string()
+    .optional()
+    .default("authbridge")
+    .refine((value) => /^[\x20-\x7e]{1,64}$/.test(value) && !/["\\]/.test(value), {
+      error: "AUTH_REALM must be 1 to 64 printable ASCII characters without quotes or backslashes.",
+    }),
+  AUTH_JWKS_COOLDOWN_SECONDS: integer("AUTH_JWKS_COOLDOWN_SECONDS", 1, 3_600, 30),
+  AUTH_JWKS_TIMEOUT_MS: integer("AUTH_JWKS_TIMEOUT_MS", 100, 60_000, 5_000),
+  AUTH_JWKS_STALE_IF_ERROR_SECONDS: integer("AUTH_JWKS_STALE_IF_ERROR_SECONDS", 0, 7 * 86_400, 3_600),
+  AUTH_JWKS_MAX_AGE_CAP_SECONDS: integer("AUTH_JWKS_MAX_AGE_CAP_SECONDS", 30, 86_400, 3_600),
+  AUTH_TOKEN_CACHE_SIZE: integer("AUTH_TOKEN_CACHE_SIZE", 0, 1_000_000, 10_000),
+  CORS_ORIGINS: origins("CORS_ORIGINS"),
+  TRUST_PROXY: z.string().optional(),
+  LOG_LEVEL: logLevel,
+  SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", 0, 120_000, 10_000),
+  SHUTDOWN_DELAY_MS: integer("SHUTDOWN_DELAY_MS", 0, 60_000, 0),
+});
+
+/** Reads and validates the configuration; throws a ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ResourceServiceConfig {
+  const e = parseEnv("resource-service", schema, env);
+  const algorithms = list(e.AUTH_ALGORITHMS);
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    auth: {
+      issuer: e.AUTH_ISSUER,
+      audience: list(e.AUTH_AUDIENCE),
+      jwksUri: e.AUTH_JWKS_URL,
+      algorithms: algorithms.length > 0 ? algorithms : ["EdDSA"],
+      clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+      maxTokenAgeSeconds: e.AUTH_MAX_TOKEN_AGE_SECONDS > 0 ? e.AUTH_MAX_TOKEN_AGE_SECONDS : undefined,
+      realm: e.AUTH_REALM,
+      jwks: {
+        cooldownMs: e.AUTH_JWKS_COOLDOWN_SECONDS * 1000,
+        fetchTimeoutMs: e.AUTH_JWKS_TIMEOUT_MS,
+        staleIfErrorMs: e.AUTH_JWKS_STALE_IF_ERROR_SECONDS * 1000,
+        maxMaxAgeMs: e.AUTH_JWKS_MAX_AGE_CAP_SECONDS * 1000,
+      },
+      cacheSize: e.AUTH_TOKEN_CACHE_SIZE,
+    },
+    corsOrigins: list(e.CORS_ORIGINS),
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+  };
+}

@@ -1,0 +1,45 @@
+// /api/v1/posts. Thin handlers: validate, call the service, answer.
+import { Router, type RequestHandler } from "express";
+import { idParam } from "../http/params.js";
+import { validate } from "../http/validation.js";
+import { caller } from "../users/router.js";
+import { postCreate, postListQuery, postPatch, postReplace } from "./schemas.js";
+import type { PostService } from "./service.js";
+
+export interface PostRoutes {
+  posts: PostService;
+  requireAuth: RequestHandler;
+  optionalAuth: RequestHandler;
+}
+
+export function postsRouter({ posts, requireAuth, optionalAuth }: PostRoutes): Router {
+  const router = Router();
+
+  router.get("/", optionalAuth, async (req, res) => {
+    res.json(await posts.list(validate(postListQuery, req.query, "query"), req.auth));
+  });
+
+  router.post("/", requireAuth, async (req, res) => {
+    const post = await posts.create(caller(req), validate(postCreate, req.body, "body"));
+    res.status(201).location(`${req.baseUrl}/${post.id}`).json(post);
+  });
+
+  router.get("/:id", optionalAuth, async (req, res) => {
+    res.json(await posts.get(idParam(req), req.auth));
+  });
+
+  router.patch("/:id", requireAuth, async (req, res) => {
+    res.json(await posts.update(idParam(req), caller(req), validate(postPatch, req.body, "body")));
+  });
+
+  router.put("/:id", requireAuth, async (req, res) => {
+    res.json(await posts.update(idParam(req), caller(req), validate(postReplace, req.body, "body")));
+  });
+
+  router.delete("/:id", requireAuth, async (req, res) => {
+    await posts.remove(idParam(req), caller(req));
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,41 @@
+// /api/v1/users: the caller's own profile, and other users' public profiles.
+import { Router, type RequestHandler } from "express";
+import type { Principal } from "@authbridge/verifier";
+import { idParam } from "../http/params.js";
+import { validate } from "../http/validation.js";
+import { profilePatch, profileReplace } from "./schemas.js";
+import type { UserService } from "./service.js";
+
+export interface UserRoutes {
+  users: UserService;
+  requireAuth: RequestHandler;
+  optionalAuth: RequestHandler;
+}
+
+/** The principal of a route behind requireAuth. */
+export function caller(req: { auth?: Principal }): Principal {
+  if (!req.auth) throw new Error("caller() used on a route without requireAuth");
+  return req.auth;
+}
+
+export function usersRouter({ users, requireAuth, optionalAuth }: UserRoutes): Router {
+  const router = Router();
+
+  router.get("/me", requireAuth, async (req, res) => {
+    res.json(await users.me(caller(req)));
+  });
+
+  router.patch("/me", requireAuth, async (req, res) => {
+    res.json(await users.update(caller(req), validate(profilePatch, req.body, "body")));
+  });
+
+  router.put("/me", requireAuth, async (req, res) => {
+    res.json(await users.update(caller(req), validate(profileReplace, req.body, "body")));
+  });
+
+  router.get("/:id", optionalAuth, async (req, res) => {
+    res.json(await users.publicProfile(idParam(req)));
+  });
+
+  return router;
+}
