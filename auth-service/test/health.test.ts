@@ -1,35 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { createTestDatabase, type TestDatabase } from "@authbridge/devstack/testing";
-import net from "node:net";
-import { Browser, expectProblem, freePort, startAuthService, type RunningAuthService } from "./helpers.js";
-
-/** A TCP proxy to PostgreSQL that the test can cut and restore, to take "the database" down and back. */
-class CuttableProxy {
-  private server: net.Server | undefined;
-  private sockets = new Set<net.Socket>();
-  constructor(
-    readonly port: number,
-    private readonly target: { host: string; port: number },
-  ) {}
-
-  async up(): Promise<void> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(this.target);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.once("close", () => this.sockets.delete(socket));
-        socket.on("error", () => socket.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server?.listen(this.port, "127.0.0.1", resolve));
-  }
-
-  async down(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
+import { createTestDatabase, proxiedDatabase, type CuttableProxy, type TestDatabase } from "@authbridge/devstack/testing";
+import { Browser, expectProblem, startAuthService, type RunningAuthService } from "./helpers.js";
 
 describe("health and readiness", () => {
   let database: TestDatabase;
@@ -38,12 +9,9 @@ describe("health and readiness", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase("auth-service");
-    const target = new URL(database.url);
-    proxy = new CuttableProxy(await freePort(), { host: target.hostname, port: Number(target.port || 5432) });
-    await proxy.up();
-    const viaProxy = new URL(database.url);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    running = await startAuthService({}, { ...database, url: viaProxy.toString() });
+    let url: string;
+    ({ proxy, url } = await proxiedDatabase(database.url));
+    running = await startAuthService({}, { ...database, url });
   });
   afterAll(async () => {
     await running.stop();

@@ -19,8 +19,9 @@ export interface RunningResourceService {
   stop(): Promise<void>;
 }
 
-export async function startResourceService(issuer: { issuer: string }, env: Record<string, string> = {}): Promise<RunningResourceService> {
-  const database = await createTestDatabase("resource-service");
+/** Starts the resource-service on an ephemeral port, on a database of its own (or `database`, which the caller drops). */
+export async function startResourceService(issuer: { issuer: string }, env: Record<string, string> = {}, database?: TestDatabase): Promise<RunningResourceService> {
+  const db = database ?? (await createTestDatabase("resource-service"));
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -31,7 +32,7 @@ export async function startResourceService(issuer: { issuer: string }, env: Reco
   const config = loadConfig({
     HOST: "127.0.0.1",
     PORT: "0",
-    DATABASE_URL: database.url,
+    DATABASE_URL: db.url,
     AUTH_ISSUER: issuer.issuer,
     AUTH_AUDIENCE: AUDIENCE,
     LOG_LEVEL: "info",
@@ -42,11 +43,11 @@ export async function startResourceService(issuer: { issuer: string }, env: Reco
   return {
     url,
     service,
-    database,
+    database: db,
     logs,
     async stop() {
       await service.close();
-      await database.drop();
+      if (!database) await db.drop();
     },
   };
 }

@@ -1,2 +1,3 @@
 export { createTestDatabase, type TestDatabase } from "./database.js";
 export { expectProblem, freePort } from "./http.js";
+export { CuttableProxy, proxiedDatabase } from "./cuttable-proxy.js";

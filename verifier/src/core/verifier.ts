@@ -32,8 +32,12 @@ export interface VerifierOptions {
   maxTokenLength?: number;
   /** How many verified tokens to remember (0 disables). Default 10,000. */
   cacheSize?: number;
-  /** Called after every other check; return true to refuse a token whose session was revoked. */
-  isRevoked?: (principal: Principal) => boolean | Promise<boolean>;
+  /**
+   * Called after every other check; return true to refuse a token whose
+   * session was revoked. Synchronous on purpose: it runs on every request, so
+   * it must answer from memory (fed, for example, by revocation events).
+   */
+  isRevoked?: (principal: Principal) => boolean;
   /** The JWKS URL, when it should not be discovered from the issuer. */
   jwksUri?: string;
   /** Options of the key cache (cooldown, timeouts, stale-if-error). */
@@ -47,6 +51,12 @@ export interface VerifierOptions {
 export interface Verifier {
   /** Verifies a token; resolves with its principal or rejects with an AuthError. */
   verify(token: string): Promise<Principal>;
+  /**
+   * The synchronous fast path: the principal of a token verified before (every
+   * time-based and revocation check is made again), undefined when the token
+   * must go through `verify`. Throws an AuthError for a token it can refuse at once.
+   */
+  verifyCached(token: string): Principal | undefined;
   readonly keySet: KeySet;
 }
 
@@ -164,27 +174,32 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return { principal: claimsToPrincipal(payload), kid, exp: payload.exp as number };
   }
 
+  function admit(principal: Principal): Principal {
+    if (options.isRevoked?.(principal)) throw invalid("revoked", "The token's session has ended.");
+    return principal;
+  }
+
+  function verifyCached(token: string): Principal | undefined {
+    if (token.length > maxLength) throw invalid("too_large", `The token is longer than ${maxLength} characters.`);
+    if (!COMPACT_JWS.test(token)) throw invalid("malformed", "The token is not a compact JWS (three base64url parts, no padding).");
+    const principal = cache.get(token, now(), (kid) => keySet.has(kid));
+    if (!principal) return undefined;
+    const iat = principal.claims.iat ?? 0;
+    if (options.maxTokenAgeSeconds !== undefined && now() / 1000 - iat > options.maxTokenAgeSeconds + tolerance) {
+      throw invalid("too_old", "The token is older than this API accepts.");
+    }
+    return admit(principal);
+  }
+
   return {
     keySet,
+    verifyCached,
     async verify(token) {
-      if (token.length > maxLength) throw invalid("too_large", `The token is longer than ${maxLength} characters.`);
-      if (!COMPACT_JWS.test(token)) throw invalid("malformed", "The token is not a compact JWS (three base64url parts, no padding).");
-
-      let principal = cache.get(token, now(), (kid) => keySet.has(kid));
-      if (principal) {
-        const iat = principal.claims.iat ?? 0;
-        if (options.maxTokenAgeSeconds !== undefined && now() / 1000 - iat > options.maxTokenAgeSeconds + tolerance) {
-          throw invalid("too_old", "The token is older than this API accepts.");
-        }
-      } else {
-        const verified = await verifyUncached(token);
-        principal = verified.principal;
-        cache.set(token, principal, verified.kid, (verified.exp + tolerance) * 1000);
-      }
-      if (options.isRevoked && (await options.isRevoked(principal))) {
-        throw invalid("revoked", "The token's session has ended.");
-      }
-      return principal;
+      const cached = verifyCached(token);
+      if (cached) return cached;
+      const verified = await verifyUncached(token);
+      cache.set(token, verified.principal, verified.kid, (verified.exp + tolerance) * 1000);
+      return admit(verified.principal);
     },
   };
 }

@@ -33,14 +33,39 @@ export function tokenSource(req: Request): TokenSource {
  * app.get("/api/v1/me", requireAuth(verifier), (req, res) => res.json({ id: req.auth!.sub }));
  */
 export function requireAuth(verifier: Verifier): RequestHandler {
-  return async (req, _res, next) => {
+  return (req, _res, next) => {
+    let token: string;
     try {
-      req.auth = await verifier.verify(extractBearerToken(tokenSource(req)));
-      next();
+      token = extractBearerToken(tokenSource(req));
     } catch (error: unknown) {
       next(error);
+      return;
     }
+    authenticate(verifier, token, req, next);
   };
+}
+
+/** Verifies `token` into req.auth: synchronously when it was verified before, else asynchronously. */
+function authenticate(verifier: Verifier, token: string, req: Request, next: (error?: unknown) => void): void {
+  let principal: Principal | undefined;
+  try {
+    principal = verifier.verifyCached(token);
+  } catch (error: unknown) {
+    next(error);
+    return;
+  }
+  if (principal) {
+    req.auth = principal;
+    next();
+    return;
+  }
+  verifier.verify(token).then(
+    (verified) => {
+      req.auth = verified;
+      next();
+    },
+    (error: unknown) => next(error),
+  );
 }
 
 /**
@@ -49,7 +74,7 @@ export function requireAuth(verifier: Verifier): RequestHandler {
  * signed in must learn that its token is bad, not silently see less.
  */
 export function optionalAuth(verifier: Verifier): RequestHandler {
-  return async (req, _res, next) => {
+  return (req, _res, next) => {
     let token: string;
     try {
       token = extractBearerToken(tokenSource(req));
@@ -57,12 +82,7 @@ export function optionalAuth(verifier: Verifier): RequestHandler {
       next(error instanceof TokenMissingError ? undefined : error);
       return;
     }
-    try {
-      req.auth = await verifier.verify(token);
-      next();
-    } catch (error: unknown) {
-      next(error);
-    }
+    authenticate(verifier, token, req, next);
   };
 }
 

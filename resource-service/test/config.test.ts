@@ -1,0 +1,64 @@
+import { describe, expect, it } from "@jest/globals";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const valid = {
+  DATABASE_URL: "postgres://postgres@127.0.0.1:5432/authbridge_resource",
+  AUTH_ISSUER: "https://auth.example.com",
+  AUTH_AUDIENCE: "https://api.example.com",
+};
+
+function problems(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env);
+  } catch (error: unknown) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+describe("configuration", () => {
+  it("has safe defaults: EdDSA only, 5 s clock tolerance, 30 s cooldown, 1 h stale-if-error", () => {
+    expect(loadConfig(valid)).toEqual(
+      expect.objectContaining({
+        port: 4001,
+        auth: expect.objectContaining({
+          issuer: "https://auth.example.com",
+          audience: ["https://api.example.com"],
+          algorithms: ["EdDSA"],
+          clockToleranceSeconds: 5,
+          maxTokenAgeSeconds: undefined,
+          realm: "authbridge",
+          jwks: { cooldownMs: 30_000, fetchTimeoutMs: 5_000, staleIfErrorMs: 3_600_000, maxMaxAgeMs: 3_600_000 },
+        }),
+      }),
+    );
+  });
+
+  it.each([
+    [{ AUTH_ISSUER: undefined }, "AUTH_ISSUER is required."],
+    [{ AUTH_ISSUER: "auth.example.com" }, "AUTH_ISSUER must be an absolute http:// or https:// URL."],
+    [{ AUTH_AUDIENCE: undefined }, "AUTH_AUDIENCE is required"],
+    [{ AUTH_ALGORITHMS: "HS256" }, "none and HMAC algorithms are never accepted"],
+    [{ AUTH_ALGORITHMS: "none" }, "none and HMAC algorithms are never accepted"],
+    [{ AUTH_REALM: 'a"b' }, "AUTH_REALM must be 1 to 64 printable ASCII characters"],
+    [{ AUTH_CLOCK_TOLERANCE_SECONDS: "3600" }, "AUTH_CLOCK_TOLERANCE_SECONDS must be a whole number from 0 to 300"],
+    [{ DATABASE_URL: "mysql://x/y" }, "DATABASE_URL must be a postgres:// or postgresql:// URL."],
+  ])("refuses %j with a full sentence", (override, message) => {
+    expect(problems({ ...valid, ...override })).toContain(message);
+  });
+
+  it("stops the process with the message and no stack trace", () => {
+    const server = fileURLToPath(new URL("../src/server.ts", import.meta.url));
+    const result = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", server], {
+      env: { PATH: process.env.PATH, ...valid, AUTH_ALGORITHMS: "HS256" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("The resource-service configuration is invalid:");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,48 @@
+import { createTestDatabase, proxiedDatabase, type CuttableProxy, type TestDatabase } from "@authbridge/devstack/testing";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { startTestIssuer, type TestIssuer } from "@authbridge/verifier/testing";
+import { AUDIENCE, call, expectProblem, startResourceService, type RunningResourceService } from "./helpers.js";
+
+describe("health, readiness and a database outage", () => {
+  let database: TestDatabase;
+  let proxy: CuttableProxy;
+  let issuer: TestIssuer;
+  let api: RunningResourceService;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("resource-service");
+    let url: string;
+    ({ proxy, url } = await proxiedDatabase(database.url));
+    issuer = await startTestIssuer({ audience: AUDIENCE });
+    api = await startResourceService(issuer, {}, { ...database, url });
+  });
+  afterAll(async () => {
+    await api.stop();
+    await proxy.down();
+    await issuer.stop();
+    await database.drop();
+  });
+
+  it("is live and ready while the database answers", async () => {
+    expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${api.url}/readyz`)).json()).toEqual({ status: "ready" });
+  });
+
+  it("answers 503 readiness and problem+json 500s (no internals) while the database is down, and recovers without a restart", async () => {
+    const token = await issuer.mint({ sub: "outage-user" });
+    await proxy.down();
+    await expectProblem(await fetch(`${api.url}/readyz`), 503, "database_unavailable");
+    expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+    const body = await expectProblem(await call(api, "/api/v1/posts", { token, json: { title: "t", body: "b" } }), 500, "internal_error");
+    expect(JSON.stringify(body)).not.toMatch(/ECONN|prisma|postgres|stack/i);
+
+    await proxy.up();
+    let status = 0;
+    for (let attempt = 0; attempt < 30 && status !== 200; attempt += 1) {
+      status = (await fetch(`${api.url}/readyz`)).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(200);
+    expect((await call(api, "/api/v1/posts", { token, json: { title: "t", body: "b" } })).status).toBe(201);
+  });
+});
