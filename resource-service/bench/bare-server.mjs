@@ -5,7 +5,11 @@ import express from "express";
 import { createVerifier } from "@authbridge/verifier";
 import { requireAuth } from "@authbridge/verifier/express";
 
-const verifier = createVerifier({ issuer: process.env.AUTH_ISSUER, audience: process.env.AUTH_AUDIENCE });
+const verifier = createVerifier({
+  issuer: process.env.AUTH_ISSUER,
+  audience: process.env.AUTH_AUDIENCE,
+  cacheSize: Number(process.env.AUTH_TOKEN_CACHE_SIZE ?? 10_000),
+});
 const app = express();
 app.disable("x-powered-by");
 app.get("/bare", (_req, res) => res.json({ ok: true }));

@@ -4,8 +4,11 @@
 //   (c) a bare Express route returning a small JSON,
 //   (d) that bare route behind requireAuth,
 // each with requests/s, p50/p99 latency and the server's peak RSS, and the
-// ratios b/a and d/c. 127.0.0.1 only; each measurement is bounded in time.
-// Options: BENCH_DURATION_SECONDS (10), BENCH_CONNECTIONS (64), AUTH_TOKEN_CACHE_SIZE
+// ratios b/a and d/c. The two sides of each ratio are measured alternately,
+// BENCH_ROUNDS times, and the medians reported: the load generator shares the
+// machine's cores, so single runs vary by 10% or more. 127.0.0.1 only; each
+// measurement is bounded in time.
+// Options: BENCH_DURATION_SECONDS (5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (64), AUTH_TOKEN_CACHE_SIZE
 // (passed to the service; 0 measures verification without the verified-token cache).
 import { ensureDatabase, dropDatabase, repoRoot, serviceDatabase, withDatabase } from "@authbridge/devstack";
 import { resolveTestServer } from "@authbridge/devstack/testing/server";
@@ -19,7 +22,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const duration = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
+const duration = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const AUDIENCE = "http://localhost:4001";
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -45,23 +49,55 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-async function measure(name: string, child: ChildProcess, url: string, token?: string) {
-  const headers = token ? { authorization: `Bearer ${token}` } : {};
-  await autocannon({ url, connections, duration: 2, headers });
+interface Target {
+  name: string;
+  url: string;
+  token?: string;
+}
+
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
+
+interface Row {
+  name: string;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p99: number };
+  peakRssMb: number;
+  requests: number;
+  runs: number[];
+}
+
+/** Measures two targets of one server alternately, `rounds` times each; reports the medians. */
+async function measurePair(child: ChildProcess, first: Target, second: Target): Promise<[Row, Row]> {
+  const runs = new Map<string, Array<{ rps: number; p50: number; p99: number; requests: number }>>();
   let peak = await rssKb(child.pid ?? 0);
   const sampler = setInterval(() => void rssKb(child.pid ?? 0).then((kb) => (peak = Math.max(peak, kb))), 100);
-  const result = await autocannon({ url, connections, duration, headers });
+  for (const target of [first, second]) {
+    await autocannon({ url: target.url, connections, duration: 2, headers: target.token ? { authorization: `Bearer ${target.token}` } : {} });
+  }
+  for (let round = 0; round < rounds; round += 1) {
+    for (const target of [first, second]) {
+      const result = await autocannon({ url: target.url, connections, duration, headers: target.token ? { authorization: `Bearer ${target.token}` } : {} });
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.name}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+      const list = runs.get(target.name) ?? [];
+      list.push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total });
+      runs.set(target.name, list);
+    }
+  }
   clearInterval(sampler);
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
-  const row = {
-    name,
-    requestsPerSecond: Math.round(result.requests.average),
-    latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
-    peakRssMb: Math.round(peak / 1024),
-    requests: result.requests.total,
+  const summarize = (target: Target): Row => {
+    const list = runs.get(target.name) ?? [];
+    const row: Row = {
+      name: target.name,
+      requestsPerSecond: Math.round(median(list.map((run) => run.rps))),
+      latencyMs: { p50: median(list.map((run) => run.p50)), p99: median(list.map((run) => run.p99)) },
+      peakRssMb: Math.round(peak / 1024),
+      requests: list.reduce((sum, run) => sum + run.requests, 0),
+      runs: list.map((run) => Math.round(run.rps)),
+    };
+    log(`${row.name}: ${row.requestsPerSecond} req/s (runs ${row.runs.join(", ")}), p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, peak RSS ${row.peakRssMb} MB`);
+    return row;
   };
-  log(`${name}: ${row.requestsPerSecond} req/s, p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, peak RSS ${row.peakRssMb} MB`);
-  return row;
+  return [summarize(first), summarize(second)];
 }
 
 async function main(): Promise<void> {
@@ -91,17 +127,23 @@ async function main(): Promise<void> {
       body: JSON.stringify({ title: "Benchmark", body: "A small public post.", visibility: "public" }),
     });
     const { id } = (await created.json()) as { id: string };
-    const a = await measure("(a) GET /api/v1/posts/:id, anonymous", api, `${base}/api/v1/posts/${id}`);
-    const b = await measure("(b) GET /api/v1/posts/:id, bearer token", api, `${base}/api/v1/posts/${id}`, token);
+    const [a, b] = await measurePair(
+      api,
+      { name: "(a) GET /api/v1/posts/:id, anonymous", url: `${base}/api/v1/posts/${id}` },
+      { name: "(b) GET /api/v1/posts/:id, bearer token", url: `${base}/api/v1/posts/${id}`, token },
+    );
     await stop(api);
 
     const bare = await start(path.join(here, "bare-server.mjs"), { ...env, PORT: String(port + 1) });
-    const c = await measure("(c) bare Express route", bare, `http://127.0.0.1:${port + 1}/bare`);
-    const d = await measure("(d) bare route behind requireAuth", bare, `http://127.0.0.1:${port + 1}/bare-auth`, token);
+    const [c, d] = await measurePair(
+      bare,
+      { name: "(c) bare Express route", url: `http://127.0.0.1:${port + 1}/bare` },
+      { name: "(d) bare route behind requireAuth", url: `http://127.0.0.1:${port + 1}/bare-auth`, token },
+    );
     await stop(bare);
 
     const report = {
-      machine: `${os.cpus().length} cores, Node ${process.version}; autocannon (${connections} connections, ${duration} s after 2 s warm-up) on the same cores`,
+      machine: `${os.cpus().length} cores, Node ${process.version}; autocannon (${connections} connections, medians of ${rounds} alternating ${duration} s runs after a 2 s warm-up) on the same cores`,
       tokenCache: process.env.AUTH_TOKEN_CACHE_SIZE === "0" ? "off" : "on (default)",
       results: [a, b, c, d],
       ratios: { "b/a": +(b.requestsPerSecond / a.requestsPerSecond).toFixed(2), "d/c": +(d.requestsPerSecond / c.requestsPerSecond).toFixed(2) },

@@ -113,6 +113,11 @@ export class KeysUnavailableError extends AuthError {
   }
 }
 
+/**
+ * RFC 6750 section 3: error_description values "MUST NOT include characters
+ * outside the set %x20-21 / %x23-5B / %x5D-7E", so no double quote and no
+ * backslash (not even escaped): a double quote becomes a single one.
+ */
 function quote(value: string): string {
-  return value.replace(/[\\"]/g, (char) => `\\${char}`).replace(/[^\x20-\x7e]/g, "");
+  return value.replace(/"/g, "'").replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, "");
 }
