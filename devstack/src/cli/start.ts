@@ -196,7 +196,9 @@ async function main(): Promise<void> {
     const secret = await betterAuthSecret(postgres, paths.secretFile);
     const track = (child: ChildProcess) => children.push(child);
 
-    const auth = await startService("auth-service", path.join(repoRoot, "auth-service", "src", "server.ts"), {
+    // The two start side by side: the resource-service fetches the auth-service's keys only when a token arrives.
+    const [auth, resource] = await Promise.all([
+      startService("auth-service", path.join(repoRoot, "auth-service", "src", "server.ts"), {
       ...process.env,
       PORT: String(authPort),
       HOST: host,
@@ -205,10 +207,10 @@ async function main(): Promise<void> {
       BETTER_AUTH_URL: authUrl,
       JWT_AUDIENCE: audience,
       CORS_ORIGINS: corsOrigins,
-    }, track);
-    // The resource-service knows the auth-service by its issuer URL alone (discovery);
-    // it gets no secret and no access to the auth-service's database.
-    const resource = await startService("resource-service", path.join(repoRoot, "resource-service", "src", "server.ts"), {
+    }, track),
+      // The resource-service knows the auth-service by its issuer URL alone (discovery);
+      // it gets no secret and no access to the auth-service's database.
+      startService("resource-service", path.join(repoRoot, "resource-service", "src", "server.ts"), {
       ...withoutSecrets(process.env),
       PORT: String(resourcePort),
       HOST: host,
@@ -216,7 +218,8 @@ async function main(): Promise<void> {
       AUTH_ISSUER: authUrl,
       AUTH_AUDIENCE: audience,
       CORS_ORIGINS: corsOrigins,
-    }, track);
+    }, track),
+    ]);
     for (const service of [auth, resource]) {
       service.child.once("exit", (code) => {
         if (!stopping) {
