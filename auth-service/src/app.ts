@@ -1,9 +1,7 @@
 // The Express application, built from its parts and never listening itself
 // (tests wrap it in supertest or listen on an ephemeral port).
-import { acceptBodies, errorHandler, healthRoutes, notFound, requestLogger } from "@authbridge/service-kit";
-import cors from "cors";
+import { acceptBodies, createBaseApp, errorHandler, healthRoutes, notFound } from "@authbridge/service-kit";
 import express, { type Express } from "express";
-import helmet from "helmet";
 import type { Logger } from "pino";
 import { ACCESS_TOKEN_CLAIMS } from "./auth/claims.js";
 import type { Auth } from "./auth/better-auth.js";
@@ -29,23 +27,13 @@ export const BODY_LIMIT = "16kb";
 
 
 export function createApp({ config, db, auth, signingKeys, logger, isShuttingDown }: AppParts): Express {
-  const app = express();
-  app.disable("x-powered-by");
-  app.set("trust proxy", config.trustProxy);
-  app.set("query parser", "simple");
-
-  app.use(requestLogger(logger));
-  app.use(helmet());
-  const allowed = new Set(config.corsOrigins);
-  app.use(
-    cors({
-      // Only configured origins, never a wildcard or a reflection of any origin.
-      origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
-      credentials: true,
-      exposedHeaders: ["set-auth-jwt", "retry-after", "x-request-id"],
-      maxAge: 600,
-    }),
-  );
+  const app = createBaseApp({
+    settings: config,
+    logger,
+    // Better Auth's session is a cookie: credentials on, for the configured origins only.
+    credentials: true,
+    exposedHeaders: ["set-auth-jwt", "retry-after"],
+  });
 
   app.use(healthRoutes({ isReady: () => databaseIsReachable(db), isShuttingDown }));
   app.use(discoveryRoutes(config, ACCESS_TOKEN_CLAIMS));

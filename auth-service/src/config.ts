@@ -1,7 +1,7 @@
 // Configuration, read once from the environment and validated before anything
 // starts. Every problem is reported in one full sentence naming the variable;
 // nothing security-relevant falls back to a guessed default.
-import { ConfigError, httpUrl, integer, list, logLevel, origins, parseEnv, parseTrustProxy, postgresUrl } from "@authbridge/service-kit";
+import { ConfigError, httpUrl, integer, list, parseEnv, postgresUrl, serviceEnvShape, serviceSettings, type ServiceSettings } from "@authbridge/service-kit";
 import { z } from "zod";
 
 export { ConfigError };
@@ -9,9 +9,7 @@ export { ConfigError };
 export const signingAlgorithms = ["EdDSA", "ES256", "ES512", "RS256", "PS256"] as const;
 export type SigningAlgorithm = (typeof signingAlgorithms)[number];
 
-export interface AuthServiceConfig {
-  host: string;
-  port: number;
+export interface AuthServiceConfig extends ServiceSettings {
   databaseUrl: string;
   /** Better Auth's secret: signs cookies and encrypts the private signing keys. */
   secret: string;
@@ -25,23 +23,14 @@ export interface AuthServiceConfig {
   };
   /** How long verifiers may cache the JWKS (Cache-Control max-age), in seconds. */
   jwksMaxAgeSeconds: number;
-  /** Browser origins allowed to call this service with credentials (CORS and Better Auth's origin check). */
-  corsOrigins: string[];
-  /** Express `trust proxy`: false, a hop count, or a list of addresses/subnets. */
-  trustProxy: boolean | number | string[];
   rateLimit: { windowSeconds: number; max: number };
   passwordMinLength: number;
   /** Seconds Better Auth may trust a signed session cookie without reading the database (0 = never). */
   sessionCookieCacheSeconds: number;
-  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
-  shutdownTimeoutMs: number;
-  /** How long to keep serving (readiness already 503) after SIGTERM before closing the port. */
-  shutdownDelayMs: number;
 }
 
 const schema = z.object({
-  HOST: z.string().optional().default("127.0.0.1"),
-  PORT: integer("PORT", 0, 65535, 4000),
+  ...serviceEnvShape(4000),
   DATABASE_URL: postgresUrl("DATABASE_URL", "postgres://user:password@db:5432/authbridge_auth"),
   BETTER_AUTH_SECRET: z
     .string({ error: "BETTER_AUTH_SECRET is required: generate one with `openssl rand -base64 32` and keep it secret." })
@@ -58,15 +47,10 @@ const schema = z.object({
     .optional()
     .default("EdDSA"),
   JWKS_MAX_AGE_SECONDS: integer("JWKS_MAX_AGE_SECONDS", 0, 86_400, 300),
-  CORS_ORIGINS: origins("CORS_ORIGINS"),
-  TRUST_PROXY: z.string().optional(),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: integer("AUTH_RATE_LIMIT_WINDOW_SECONDS", 1, 86_400, 60),
   AUTH_RATE_LIMIT_MAX: integer("AUTH_RATE_LIMIT_MAX", 1, 100_000, 10),
   PASSWORD_MIN_LENGTH: integer("PASSWORD_MIN_LENGTH", 8, 128, 12),
   SESSION_COOKIE_CACHE_SECONDS: integer("SESSION_COOKIE_CACHE_SECONDS", 0, 3_600, 0),
-  LOG_LEVEL: logLevel,
-  SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", 0, 120_000, 10_000),
-  SHUTDOWN_DELAY_MS: integer("SHUTDOWN_DELAY_MS", 0, 60_000, 0),
   NODE_ENV: z.string().optional(),
 });
 
@@ -84,8 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
   }
   const baseUrl = new URL(e.BETTER_AUTH_URL).origin;
   return {
-    host: e.HOST,
-    port: e.PORT,
+    ...serviceSettings(e),
     databaseUrl: e.DATABASE_URL,
     secret: e.BETTER_AUTH_SECRET,
     baseUrl,
@@ -96,13 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
       algorithm: e.JWT_ALGORITHM,
     },
     jwksMaxAgeSeconds: e.JWKS_MAX_AGE_SECONDS,
-    corsOrigins: list(e.CORS_ORIGINS),
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     rateLimit: { windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS, max: e.AUTH_RATE_LIMIT_MAX },
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     sessionCookieCacheSeconds: e.SESSION_COOKIE_CACHE_SECONDS,
-    logLevel: e.LOG_LEVEL,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
   };
 }

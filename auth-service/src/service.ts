@@ -1,7 +1,7 @@
 // The auth-service as one object: its database, Better Auth, the Express app,
 // and a listen/close lifecycle with graceful shutdown. server.ts wires it to
 // the process; tests start it on an ephemeral port.
-import { createLogger, listen, type Listener, type RunnableService } from "@authbridge/service-kit";
+import { createLogger, serviceLifecycle, type RunnableService } from "@authbridge/service-kit";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { createAuth, type Auth } from "./auth/better-auth.js";
@@ -22,34 +22,16 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
   const db = createDatabase(config.databaseUrl);
   const signingKeys = createSigningKeys({ store: createKeyStore(db), secret: config.secret, algorithm: config.jwt.algorithm });
   const auth = createAuth(config, db, signingKeys, logger);
-  let shuttingDown = false;
-  const app = createApp({ config, db, auth, signingKeys, logger, isShuttingDown: () => shuttingDown });
-  let listener: Listener | undefined;
-  let closing: Promise<void> | undefined;
-
-  return {
-    config,
-    db,
-    auth,
-    signingKeys,
-    logger,
-    app,
-    async listen() {
-      // Creating the first key before the first request avoids two concurrent
-      // first requests creating two keys.
-      await signingKeys.ensureKey().catch((error: unknown) => {
+  const lifecycle = serviceLifecycle({
+    listen: config,
+    // Creating the first key before the first request avoids two concurrent
+    // first requests creating two keys.
+    beforeListen: () =>
+      signingKeys.ensureKey().catch((error: unknown) => {
         logger.warn({ err: error }, "could not load the signing keys at start; they will be loaded on first use");
-      });
-      listener = await listen(app, { ...config, shutdownDelayMs: config.shutdownDelayMs });
-      return listener.url;
-    },
-    close() {
-      closing ??= (async () => {
-        shuttingDown = true;
-        await listener?.close();
-        await db.$disconnect();
-      })();
-      return closing;
-    },
-  };
+      }),
+    release: () => db.$disconnect(),
+  });
+  const app = createApp({ config, db, auth, signingKeys, logger, isShuttingDown: lifecycle.isShuttingDown });
+  return { config, db, auth, signingKeys, logger, app, listen: () => lifecycle.start(app), close: lifecycle.close };
 }

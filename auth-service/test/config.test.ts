@@ -1,3 +1,4 @@
+import { configErrorMessage } from "@authbridge/devstack/testing";
 import { describe, expect, it } from "@jest/globals";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -10,15 +11,7 @@ const valid = {
   JWT_AUDIENCE: "https://api.example.com",
 };
 
-function problems(env: Record<string, string | undefined>): string {
-  try {
-    loadConfig(env);
-  } catch (error: unknown) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected the configuration to be refused");
-}
+const problems = (env: Record<string, string | undefined>) => configErrorMessage(() => loadConfig(env), ConfigError);
 
 describe("configuration", () => {
   it("accepts a valid configuration and fills safe defaults", () => {

@@ -1,7 +1,6 @@
 // Test helpers: a real auth-service on an ephemeral port, on a database of its
 // own, and a small cookie-keeping HTTP client for the Better Auth flows.
-import { createTestDatabase, freePort, type TestDatabase } from "@authbridge/devstack/testing";
-import { Writable } from "node:stream";
+import { createTestDatabase, freePort, memoryLog, type TestDatabase } from "@authbridge/devstack/testing";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "@authbridge/service-kit";
 import { createAuthService, type AuthService } from "../src/service.js";
@@ -22,13 +21,7 @@ export interface RunningAuthService {
 /** Starts the auth-service on 127.0.0.1 and an ephemeral port, with `env` overriding the defaults. */
 export async function startAuthService(env: Record<string, string> = {}, database?: TestDatabase): Promise<RunningAuthService> {
   const db = database ?? (await createTestDatabase("auth-service"));
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(chunk.toString());
-      done();
-    },
-  });
+  const { lines: logs, stream: sink } = memoryLog();
   // The issuer is the base URL, which must name the port before listening.
   const port = await freePort();
   const config = loadConfig({

@@ -313,7 +313,8 @@ describe.each(images)("$dockerfile.file", ({ dockerfile, workspace, runtime }) =
   });
 
   it("exposes the service's port (its config's default, ENV PORT, published and health-checked by compose), with a liveness HEALTHCHECK", () => {
-    const port = /\binteger\("PORT",\s*\d+,\s*\d+,\s*(\d+)\)/.exec(read(path.posix.join(workspace, "src/config.ts")))?.[1];
+    const configSource = read(path.posix.join(workspace, "src/config.ts"));
+    const port = (/\bserviceEnvShape\((\d+)\)/.exec(configSource) ?? /\binteger\("PORT",\s*\d+,\s*\d+,\s*(\d+)\)/.exec(configSource))?.[1];
     expect(port).toBeDefined();
     const exposed = dockerfile.instructions.filter((i) => i.stage === final && i.keyword === "EXPOSE").flatMap((i) => words(i.args));
     expect(exposed).toEqual([port]);

@@ -1,11 +1,9 @@
 // The resource-service's Express application, built from its parts and never
 // listening itself.
-import { acceptBodies, errorHandler, healthRoutes, notFound, requestLogger } from "@authbridge/service-kit";
+import { acceptBodies, createBaseApp, errorHandler, healthRoutes, notFound } from "@authbridge/service-kit";
 import type { Verifier } from "@authbridge/verifier";
 import { optionalAuth, requireAuth } from "@authbridge/verifier/express";
-import cors from "cors";
 import express, { type Express } from "express";
-import helmet from "helmet";
 import type { Logger } from "pino";
 import type { ResourceServiceConfig } from "./config.js";
 import { databaseIsReachable, type Database } from "./db.js";
@@ -29,25 +27,14 @@ export interface AppParts {
 export const BODY_LIMIT = "64kb";
 
 export function createApp({ config, db, verifier, logger, isShuttingDown }: AppParts): Express {
-  const app = express();
-  app.disable("x-powered-by");
-  app.set("trust proxy", config.trustProxy);
-  // Flat query strings only: no nested objects, so no prototype pollution through ?a[__proto__]=.
-  app.set("query parser", "simple");
-
-  app.use(requestLogger(logger));
-  app.use(helmet());
-  const allowed = new Set(config.corsOrigins);
-  app.use(
-    cors({
-      origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
-      // Bearer tokens, not cookies: no credentials mode.
-      credentials: false,
-      allowedHeaders: ["authorization", "content-type"],
-      exposedHeaders: ["www-authenticate", "location", "retry-after", "x-request-id"],
-      maxAge: 600,
-    }),
-  );
+  const app = createBaseApp({
+    settings: config,
+    logger,
+    // Bearer tokens, not cookies: no credentials mode.
+    credentials: false,
+    allowedHeaders: ["authorization", "content-type"],
+    exposedHeaders: ["www-authenticate", "location", "retry-after"],
+  });
 
   app.use(healthRoutes({ isReady: () => databaseIsReachable(db), isShuttingDown }));
 

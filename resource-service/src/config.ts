@@ -2,16 +2,14 @@
 // about trusting tokens is explicit: the issuer, the audience and the allowed
 // algorithms; there is no secret, because tokens are verified with the
 // issuer's public keys.
-import { ConfigError, httpUrl, integer, list, logLevel, origins, parseEnv, parseTrustProxy, postgresUrl } from "@authbridge/service-kit";
+import { ConfigError, httpUrl, integer, list, parseEnv, postgresUrl, serviceEnvShape, serviceSettings, type ServiceSettings } from "@authbridge/service-kit";
 import { z } from "zod";
 
 export { ConfigError };
 
 const allowedAlgorithms = ["EdDSA", "ES256", "ES512", "RS256", "PS256"] as const;
 
-export interface ResourceServiceConfig {
-  host: string;
-  port: number;
+export interface ResourceServiceConfig extends ServiceSettings {
   databaseUrl: string;
   auth: {
     issuer: string;
@@ -25,16 +23,10 @@ export interface ResourceServiceConfig {
     jwks: { cooldownMs: number; fetchTimeoutMs: number; staleIfErrorMs: number; maxMaxAgeMs: number };
     cacheSize: number;
   };
-  corsOrigins: string[];
-  trustProxy: boolean | number | string[];
-  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
-  shutdownTimeoutMs: number;
-  shutdownDelayMs: number;
 }
 
 const schema = z.object({
-  HOST: z.string().optional().default("127.0.0.1"),
-  PORT: integer("PORT", 0, 65535, 4001),
+  ...serviceEnvShape(4001),
   DATABASE_URL: postgresUrl("DATABASE_URL", "postgres://user:password@db:5432/authbridge_resource"),
   AUTH_ISSUER: httpUrl("AUTH_ISSUER"),
   AUTH_AUDIENCE: z
@@ -61,11 +53,6 @@ const schema = z.object({
   AUTH_JWKS_STALE_IF_ERROR_SECONDS: integer("AUTH_JWKS_STALE_IF_ERROR_SECONDS", 0, 7 * 86_400, 3_600),
   AUTH_JWKS_MAX_AGE_CAP_SECONDS: integer("AUTH_JWKS_MAX_AGE_CAP_SECONDS", 30, 86_400, 3_600),
   AUTH_TOKEN_CACHE_SIZE: integer("AUTH_TOKEN_CACHE_SIZE", 0, 1_000_000, 10_000),
-  CORS_ORIGINS: origins("CORS_ORIGINS"),
-  TRUST_PROXY: z.string().optional(),
-  LOG_LEVEL: logLevel,
-  SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", 0, 120_000, 10_000),
-  SHUTDOWN_DELAY_MS: integer("SHUTDOWN_DELAY_MS", 0, 60_000, 0),
 });
 
 /** Reads and validates the configuration; throws a ConfigError listing every problem. */
@@ -73,8 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ResourceServic
   const e = parseEnv("resource-service", schema, env);
   const algorithms = list(e.AUTH_ALGORITHMS);
   return {
-    host: e.HOST,
-    port: e.PORT,
+    ...serviceSettings(e),
     databaseUrl: e.DATABASE_URL,
     auth: {
       issuer: e.AUTH_ISSUER,
@@ -92,10 +78,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ResourceServic
       },
       cacheSize: e.AUTH_TOKEN_CACHE_SIZE,
     },
-    corsOrigins: list(e.CORS_ORIGINS),
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
-    logLevel: e.LOG_LEVEL,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
   };
 }

@@ -1,7 +1,7 @@
 // The resource-service as one object: database, token verifier, Express app
 // and a listen/close lifecycle. server.ts wires it to the process; tests start
 // it on an ephemeral port.
-import { createLogger, listen, type Listener, type RunnableService } from "@authbridge/service-kit";
+import { createLogger, serviceLifecycle, type RunnableService } from "@authbridge/service-kit";
 import { createVerifier, type Verifier } from "@authbridge/verifier";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
@@ -36,28 +36,7 @@ export function createResourceService(
 ): ResourceService {
   const db = createDatabase(config.databaseUrl);
   const verifier = createVerifierFromConfig(config, logger);
-  let shuttingDown = false;
-  const app = createApp({ config, db, verifier, logger, isShuttingDown: () => shuttingDown });
-  let listener: Listener | undefined;
-  let closing: Promise<void> | undefined;
-
-  return {
-    config,
-    db,
-    verifier,
-    logger,
-    app,
-    async listen() {
-      listener = await listen(app, config);
-      return listener.url;
-    },
-    close() {
-      closing ??= (async () => {
-        shuttingDown = true;
-        await listener?.close();
-        await db.$disconnect();
-      })();
-      return closing;
-    },
-  };
+  const lifecycle = serviceLifecycle({ listen: config, release: () => db.$disconnect() });
+  const app = createApp({ config, db, verifier, logger, isShuttingDown: lifecycle.isShuttingDown });
+  return { config, db, verifier, logger, app, listen: () => lifecycle.start(app), close: lifecycle.close };
 }

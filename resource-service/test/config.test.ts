@@ -1,3 +1,4 @@
+import { configErrorMessage } from "@authbridge/devstack/testing";
 import { describe, expect, it } from "@jest/globals";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -9,15 +10,7 @@ const valid = {
   AUTH_AUDIENCE: "https://api.example.com",
 };
 
-function problems(env: Record<string, string | undefined>): string {
-  try {
-    loadConfig(env);
-  } catch (error: unknown) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected the configuration to be refused");
-}
+const problems = (env: Record<string, string | undefined>) => configErrorMessage(() => loadConfig(env), ConfigError);
 
 describe("configuration", () => {
   it("has safe defaults: EdDSA only, 5 s clock tolerance, 30 s cooldown, 1 h stale-if-error", () => {

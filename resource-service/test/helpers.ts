@@ -1,9 +1,8 @@
 // Test helpers: a real resource-service on an ephemeral port and its own
 // database, trusting a test issuer (real keys, real JWKS over HTTP).
-import { createTestDatabase, type TestDatabase } from "@authbridge/devstack/testing";
+import { createTestDatabase, memoryLog, type TestDatabase } from "@authbridge/devstack/testing";
 import { createLogger } from "@authbridge/service-kit";
 import { startTestIssuer, type TestIssuer } from "@authbridge/verifier/testing";
-import { Writable } from "node:stream";
 import { loadConfig } from "../src/config.js";
 import { createResourceService, type ResourceService } from "../src/service.js";
 
@@ -22,13 +21,7 @@ export interface RunningResourceService {
 /** Starts the resource-service on an ephemeral port, on a database of its own (or `database`, which the caller drops). */
 export async function startResourceService(issuer: { issuer: string }, env: Record<string, string> = {}, database?: TestDatabase): Promise<RunningResourceService> {
   const db = database ?? (await createTestDatabase("resource-service"));
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(chunk.toString());
-      done();
-    },
-  });
+  const { lines: logs, stream: sink } = memoryLog();
   const config = loadConfig({
     HOST: "127.0.0.1",
     PORT: "0",

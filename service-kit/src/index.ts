@@ -1,7 +1,9 @@
+export { createBaseApp, type BaseAppOptions } from "./app-base.js";
 export { acceptBodies } from "./bodies.js";
 export { ConfigError, httpUrl, integer, list, logLevel, origins, parseEnv, parseTrustProxy, postgresUrl } from "./config.js";
 export { answersWithin, healthRoutes, type HealthOptions } from "./health.js";
-export { listen, runMain, type Listener, type RunnableService } from "./lifecycle.js";
+export { listen, runMain, serviceLifecycle, type LifecycleOptions, type Listener, type ListenOptions, type RunnableService } from "./lifecycle.js";
+export { serviceEnvShape, serviceSettings, type ServiceSettings } from "./settings.js";
 export { createLogger, REDACTED_PATHS, requestLogger, serializeError } from "./logger.js";
 export {
   errorHandler,

@@ -62,6 +62,41 @@ export async function listen(app: Express, options: ListenOptions): Promise<List
   }
 }
 
+export interface LifecycleOptions {
+  listen: ListenOptions;
+  /** Runs before the port opens (e.g. preparing keys). */
+  beforeListen?: () => Promise<void>;
+  /** Releases what the service holds (its database pool) once requests have drained. */
+  release: () => Promise<void>;
+}
+
+/**
+ * A service's start and stop: `isShuttingDown` turns true the moment close()
+ * starts (readiness answers 503 from then on), the listener drains, then
+ * `release` runs. close() is idempotent.
+ */
+export function serviceLifecycle(options: LifecycleOptions) {
+  let shuttingDown = false;
+  let listener: Listener | undefined;
+  let closing: Promise<void> | undefined;
+  return {
+    isShuttingDown: () => shuttingDown,
+    async start(app: Express): Promise<string> {
+      await options.beforeListen?.();
+      listener = await listen(app, options.listen);
+      return listener.url;
+    },
+    close(): Promise<void> {
+      closing ??= (async () => {
+        shuttingDown = true;
+        await listener?.close();
+        await options.release();
+      })();
+      return closing;
+    },
+  };
+}
+
 export interface RunnableService {
   logger: Logger;
   /** Starts the service; resolves with the URL it listens on. */

@@ -24,3 +24,14 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Calls `load` and returns the message of the configuration error it must throw. */
+export function configErrorMessage(load: () => unknown, errorClass: new (...args: never[]) => Error): string {
+  try {
+    load();
+  } catch (error: unknown) {
+    expect(error).toBeInstanceOf(errorClass);
+    return (error as Error).message;
+  }
+  throw new Error("expected the configuration to be refused");
+}
