@@ -1,0 +1,25 @@
+import { describe, expect, it } from "@jest/globals";
+import { ApiError, errorFromResponse, RateLimitError, ValidationError } from "../src/index.js";
+
+const problem = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/problem+json", ...headers } });
+
+describe("errors from responses", () => {
+  it("reads Retry-After into a RateLimitError", async () => {
+    const error = await errorFromResponse(problem(429, { status: 429, code: "RATE_LIMITED", detail: "Slow down." }, { "retry-after": "17" }));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterSeconds).toBe(17);
+    expect(error.code).toBe("RATE_LIMITED");
+  });
+
+  it("keeps only well-formed field errors", async () => {
+    const error = await errorFromResponse(problem(422, { code: "validation_failed", errors: [{ field: "title", message: "must not be empty" }, { nope: 1 }] }));
+    expect((error as ValidationError).fieldErrors).toEqual([{ field: "title", message: "must not be empty" }]);
+  });
+
+  it("survives a body that is not JSON", async () => {
+    const error = await errorFromResponse(new Response("<html>Bad Gateway</html>", { status: 502, statusText: "Bad Gateway" }));
+    expect(error).toBeInstanceOf(ApiError);
+    expect({ status: error.status, code: error.code }).toEqual({ status: 502, code: "unknown" });
+  });
+});

@@ -1,0 +1,97 @@
+// Both services as real processes on ephemeral ports, each on a database of
+// its own: for tests that need the pair over real HTTP (the typed client, the
+// contracts). The resource-service trusts the auth-service through its issuer
+// URL alone, exactly as in the stack.
+import { fork, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { repoRoot } from "../databases.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+import { freePort } from "./http.js";
+
+export interface RunningServices {
+  authUrl: string;
+  apiUrl: string;
+  audience: string;
+  authDatabase: TestDatabase;
+  apiDatabase: TestDatabase;
+  stop(): Promise<void>;
+}
+
+function startProcess(service: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(repoRoot, service, "src", "server.ts"), [], {
+      env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env },
+      execArgv: ["--conditions=source", "--import", "tsx"],
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("message", () => resolve(child));
+    child.once("exit", (code) => reject(new Error(`${service} exited with ${code} before it was ready: ${stderr}`)));
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+/** Starts the auth-service and the resource-service; `env` adds to (or overrides) either's environment. */
+export async function startServices(env: { auth?: NodeJS.ProcessEnv; api?: NodeJS.ProcessEnv } = {}): Promise<RunningServices> {
+  const [authDatabase, apiDatabase, authPort, apiPort] = await Promise.all([
+    createTestDatabase("auth-service"),
+    createTestDatabase("resource-service"),
+    freePort(),
+    freePort(),
+  ]);
+  const authUrl = `http://127.0.0.1:${authPort}`;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const audience = apiUrl;
+  const [auth, api] = await Promise.all([
+    startProcess("auth-service", {
+      HOST: "127.0.0.1",
+      PORT: String(authPort),
+      DATABASE_URL: authDatabase.url,
+      BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"),
+      BETTER_AUTH_URL: authUrl,
+      JWT_AUDIENCE: audience,
+      AUTH_RATE_LIMIT_MAX: "1000",
+      ...env.auth,
+    }),
+    startProcess("resource-service", {
+      HOST: "127.0.0.1",
+      PORT: String(apiPort),
+      DATABASE_URL: apiDatabase.url,
+      AUTH_ISSUER: authUrl,
+      AUTH_AUDIENCE: audience,
+      ...env.api,
+    }),
+  ]);
+  return {
+    authUrl,
+    apiUrl,
+    audience,
+    authDatabase,
+    apiDatabase,
+    async stop() {
+      await Promise.all([stopProcess(auth), stopProcess(api)]);
+      await Promise.all([authDatabase.drop(), apiDatabase.drop()]);
+    },
+  };
+}
+
+/** Signs a new user up and in at the auth-service; returns the session cookie header. */
+export async function signedInCookie(authUrl: string, email: string, name = "Test User", password = "correct horse battery staple"): Promise<string> {
+  const headers = { "content-type": "application/json", origin: authUrl };
+  await fetch(`${authUrl}/api/auth/sign-up/email`, { method: "POST", headers, body: JSON.stringify({ email, name, password }) });
+  const response = await fetch(`${authUrl}/api/auth/sign-in/email`, { method: "POST", headers, body: JSON.stringify({ email, password }) });
+  if (response.status !== 200) throw new Error(`sign-in failed with ${response.status}`);
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(";")[0])
+    .join("; ");
+}
