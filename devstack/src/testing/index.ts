@@ -1,5 +1,5 @@
 export { createTestDatabase, type TestDatabase } from "./database.js";
 export { configErrorMessage, expectProblem, freePort } from "./http.js";
 export { memoryLog } from "./logs.js";
-export { signedInCookie, startServices, type RunningServices } from "./services.js";
+export { signedInCookie, startService, startServices, type RunningService, type RunningServices } from "./services.js";
 export { CuttableProxy, proxiedDatabase } from "./cuttable-proxy.js";

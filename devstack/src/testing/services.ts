@@ -40,6 +40,27 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
+export interface RunningService {
+  url: string;
+  database: TestDatabase;
+  stop(): Promise<void>;
+}
+
+/** Starts one service as a process on an ephemeral port and a database of its own; `env` completes its configuration. */
+export async function startService(service: "auth-service" | "resource-service", env: (url: string) => NodeJS.ProcessEnv): Promise<RunningService> {
+  const [database, port] = await Promise.all([createTestDatabase(service), freePort()]);
+  const url = `http://127.0.0.1:${port}`;
+  const child = await startProcess(service, { HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: database.url, ...env(url) });
+  return {
+    url,
+    database,
+    async stop() {
+      await stopProcess(child);
+      await database.drop();
+    },
+  };
+}
+
 /** Starts the auth-service and the resource-service; `env` adds to (or overrides) either's environment. */
 export async function startServices(env: { auth?: NodeJS.ProcessEnv; api?: NodeJS.ProcessEnv } = {}): Promise<RunningServices> {
   const [authDatabase, apiDatabase, authPort, apiPort] = await Promise.all([

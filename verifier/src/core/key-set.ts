@@ -138,6 +138,25 @@ async function importKeys(body: unknown, algorithms: readonly string[], logger: 
   return imported;
 }
 
+/**
+ * Reads the issuer's discovery document ({issuer}/.well-known/openid-configuration)
+ * and returns its jwks_uri. The document must name the same issuer, and the
+ * jwks_uri must be an http(s) URL.
+ */
+export async function discoverJwksUri(options: { issuer: string; fetch?: typeof fetch; timeoutMs?: number }): Promise<string> {
+  const issuer = options.issuer.replace(/\/+$/, "");
+  const { body } = await fetchJson(options.fetch ?? fetch, `${issuer}/.well-known/openid-configuration`, options.timeoutMs ?? 5_000);
+  const document = body as { issuer?: unknown; jwks_uri?: unknown } | null;
+  if (document?.issuer !== options.issuer && document?.issuer !== issuer) {
+    throw new KeySetFetchError(`the discovery document names the issuer ${JSON.stringify(document?.issuer)}, not ${options.issuer}`);
+  }
+  const uri = document?.jwks_uri;
+  if (typeof uri !== "string" || !URL.canParse(uri) || !/^https?:$/.test(new URL(uri).protocol)) {
+    throw new KeySetFetchError("the discovery document has no usable jwks_uri");
+  }
+  return uri;
+}
+
 export function createKeySet(options: KeySetOptions): KeySet {
   const fetcher = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
@@ -147,7 +166,6 @@ export function createKeySet(options: KeySetOptions): KeySet {
   const minMaxAgeMs = options.minMaxAgeMs ?? 30_000;
   const maxMaxAgeMs = options.maxMaxAgeMs ?? 3_600_000;
   const staleIfErrorMs = options.staleIfErrorMs ?? 3_600_000;
-  const issuer = options.issuer.replace(/\/+$/, "");
   const { logger, algorithms } = options;
 
   let keys: Map<string, CachedKey> | undefined;
@@ -159,18 +177,7 @@ export function createKeySet(options: KeySetOptions): KeySet {
   let failures = 0;
   let degraded = false;
 
-  async function discover(): Promise<string> {
-    const { body } = await fetchJson(fetcher, `${issuer}/.well-known/openid-configuration`, timeoutMs);
-    const document = body as { issuer?: unknown; jwks_uri?: unknown } | null;
-    if (document?.issuer !== options.issuer && document?.issuer !== issuer) {
-      throw new KeySetFetchError(`the discovery document names the issuer ${JSON.stringify(document?.issuer)}, not ${options.issuer}`);
-    }
-    const uri = document?.jwks_uri;
-    if (typeof uri !== "string" || !URL.canParse(uri) || !/^https?:$/.test(new URL(uri).protocol)) {
-      throw new KeySetFetchError("the discovery document has no usable jwks_uri");
-    }
-    return uri;
-  }
+  const discover = () => discoverJwksUri({ issuer: options.issuer, fetch: fetcher, timeoutMs });
 
   async function load(): Promise<void> {
     lastAttempt = now();

@@ -1,0 +1,194 @@
+// client -> resource-service: what the typed client sends and relies on, for
+// users and posts, and every error format it turns into a typed error.
+import { describe, expect, it } from "@jest/globals";
+import { MatchersV3, PactV4 } from "@pact-foundation/pact";
+import { ApiClient, AuthenticationError, AuthorizationError, NotFoundError, ValidationError, type ApiError } from "@authbridge/client";
+import { bearer, EXAMPLE_TOKEN, JSON_TYPE, PACT_DIR, problem, PROBLEM_JSON, TIMESTAMP, UUID_EXAMPLE } from "./shared.js";
+
+const { like, eachLike, uuid, regex, equal, string } = MatchersV3;
+
+const pact = new PactV4({ consumer: "authbridge-client", provider: "resource-service", dir: PACT_DIR, logLevel: "warn" });
+
+/** A client against the mock server, holding the example token (as if it came from the auth-service). */
+function clientFor(url: string, token: string | undefined = EXAMPLE_TOKEN): ApiClient {
+  const client = new ApiClient({ apiUrl: url, authUrl: "http://127.0.0.1:9", renewBeforeSeconds: 0 });
+  if (token) client.tokens.offer(token);
+  return client;
+}
+
+const post = {
+  id: uuid(UUID_EXAMPLE),
+  authorId: string("user-alice"),
+  title: string("Hello"),
+  body: string("World"),
+  visibility: regex(/^(public|private)$/, "public"),
+  createdAt: TIMESTAMP,
+  updatedAt: TIMESTAMP,
+};
+
+async function failure(promise: Promise<unknown>): Promise<ApiError> {
+  return promise.then(
+    () => {
+      throw new Error("expected the call to fail");
+    },
+    (error: ApiError) => error,
+  );
+}
+
+const WWW_INVALID_TOKEN = regex(/^Bearer realm="[^"]+", error="invalid_token", error_description="[^"]+"$/, 'Bearer realm="authbridge", error="invalid_token", error_description="The token has expired."');
+
+describe("authbridge-client -> resource-service", () => {
+  it("reads the caller's profile", () =>
+    pact
+      .addInteraction()
+      .given("a signed-in user alice")
+      .uponReceiving("a request for my profile")
+      .withRequest("GET", "/api/v1/users/me", (request) => request.headers({ authorization: bearer() }))
+      .willRespondWith(200, (response) =>
+        response.headers({ "Content-Type": JSON_TYPE }).jsonBody({
+          id: string("user-alice"),
+          email: string("alice@example.com"),
+          name: string("Alice"),
+          handle: like(null),
+          displayName: like(null),
+          bio: like(null),
+          createdAt: TIMESTAMP,
+          updatedAt: TIMESTAMP,
+        }),
+      )
+      .executeTest(async (server) => {
+        expect((await clientFor(server.url).users.me()).name).toBe("Alice");
+      }));
+
+  it("creates a post", () =>
+    pact
+      .addInteraction()
+      .given("a signed-in user alice")
+      .uponReceiving("a request to create a public post")
+      .withRequest("POST", "/api/v1/posts", (request) =>
+        request.headers({ authorization: bearer(), "Content-Type": "application/json" }).jsonBody({ title: "Hello", body: "World", visibility: "public" }),
+      )
+      .willRespondWith(201, (response) => response.headers({ "Content-Type": JSON_TYPE }).jsonBody(post))
+      .executeTest(async (server) => {
+        const created = await clientFor(server.url).posts.create({ title: "Hello", body: "World", visibility: "public" });
+        expect(created.id).toBe(UUID_EXAMPLE);
+      }));
+
+  it("lists public posts anonymously", () =>
+    pact
+      .addInteraction()
+      .given("alice has a public post")
+      .uponReceiving("an anonymous request for the list of posts")
+      .withRequest("GET", "/api/v1/posts", (request) => request.query({ limit: "10" }))
+      .willRespondWith(200, (response) =>
+        response.headers({ "Content-Type": JSON_TYPE }).jsonBody({ items: eachLike(post), nextCursor: like(null) }),
+      )
+      .executeTest(async (server) => {
+        const page = await clientFor(server.url, undefined).posts.list({ limit: 10 });
+        expect(page.items.length).toBeGreaterThan(0);
+      }));
+
+  it("401 without a token", () =>
+    pact
+      .addInteraction()
+      .uponReceiving("a request for my profile without a token")
+      .withRequest("GET", "/api/v1/users/me")
+      .willRespondWith(401, (response) =>
+        response
+          .headers({ "Content-Type": PROBLEM_JSON, "www-authenticate": regex(/^Bearer realm="[^"]+"$/, 'Bearer realm="authbridge"') })
+          .jsonBody(problem(401, "token_missing")),
+      )
+      .executeTest(async (server) => {
+        const response = await fetch(`${server.url}/api/v1/users/me`);
+        expect(response.status).toBe(401);
+      }));
+
+  it("401 with an expired token, with the invalid_token challenge", () =>
+    pact
+      .addInteraction()
+      .given("an expired token")
+      .uponReceiving("a request for my profile with an expired token")
+      .withRequest("GET", "/api/v1/users/me", (request) => request.headers({ authorization: bearer("expiredToken") }))
+      .willRespondWith(401, (response) =>
+        response.headers({ "Content-Type": PROBLEM_JSON, "www-authenticate": WWW_INVALID_TOKEN }).jsonBody(problem(401, "token_expired")),
+      )
+      .executeTest(async (server) => {
+        const response = await fetch(`${server.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${EXAMPLE_TOKEN}` } });
+        expect(response.status).toBe(401);
+      }));
+
+  it("401 with an invalid token, with the invalid_token challenge", () =>
+    pact
+      .addInteraction()
+      .given("a token with a bad signature")
+      .uponReceiving("a request for my profile with an invalid token")
+      .withRequest("GET", "/api/v1/users/me", (request) => request.headers({ authorization: bearer("invalidToken") }))
+      .willRespondWith(401, (response) =>
+        response.headers({ "Content-Type": PROBLEM_JSON, "www-authenticate": WWW_INVALID_TOKEN }).jsonBody(problem(401, "token_invalid")),
+      )
+      .executeTest(async (server) => {
+        const response = await fetch(`${server.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${EXAMPLE_TOKEN}` } });
+        expect(response.status).toBe(401);
+      }));
+
+  it("403 not_owner on someone else's public post", () =>
+    pact
+      .addInteraction()
+      .given("alice has a public post and bob is signed in", { postId: UUID_EXAMPLE })
+      .uponReceiving("bob's request to change alice's public post")
+      .withRequest("PATCH", MatchersV3.fromProviderState("/api/v1/posts/${postId}", `/api/v1/posts/${UUID_EXAMPLE}`), (request) =>
+        request.headers({ authorization: bearer(), "Content-Type": "application/json" }).jsonBody({ title: "Mine now" }),
+      )
+      .willRespondWith(403, (response) => response.headers({ "Content-Type": PROBLEM_JSON }).jsonBody(problem(403, "not_owner")))
+      .executeTest(async (server) => {
+        const error = await failure(clientFor(server.url).posts.update(UUID_EXAMPLE, { title: "Mine now" }));
+        expect(error).toBeInstanceOf(AuthorizationError);
+        expect(error.code).toBe("not_owner");
+      }));
+
+  it("404 for a post that does not exist (or is someone else's private post)", () =>
+    pact
+      .addInteraction()
+      .given("a signed-in user alice")
+      .uponReceiving("a request for a post that does not exist")
+      .withRequest("GET", `/api/v1/posts/${UUID_EXAMPLE}`, (request) => request.headers({ authorization: bearer() }))
+      .willRespondWith(404, (response) => response.headers({ "Content-Type": PROBLEM_JSON }).jsonBody(problem(404, "not_found")))
+      .executeTest(async (server) => {
+        const error = await failure(clientFor(server.url).posts.get(UUID_EXAMPLE));
+        expect(error).toBeInstanceOf(NotFoundError);
+      }));
+
+  it("422 with field errors", () =>
+    pact
+      .addInteraction()
+      .given("a signed-in user alice")
+      .uponReceiving("a request to create a post with an empty title")
+      .withRequest("POST", "/api/v1/posts", (request) =>
+        request.headers({ authorization: bearer(), "Content-Type": "application/json" }).jsonBody({ title: "", body: "World" }),
+      )
+      .willRespondWith(422, (response) =>
+        response
+          .headers({ "Content-Type": PROBLEM_JSON })
+          .jsonBody(problem(422, "validation_failed", { errors: eachLike({ field: equal("title"), message: string("must not be empty") }) })),
+      )
+      .executeTest(async (server) => {
+        const error = await failure(clientFor(server.url).posts.create({ title: "", body: "World" }));
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).fieldErrors[0]?.field).toBe("title");
+      }));
+
+  it("413 for a body that is too large", () =>
+    pact
+      .addInteraction()
+      .given("a signed-in user alice")
+      .uponReceiving("a request to create a post with a body over the limit")
+      .withRequest("POST", "/api/v1/posts", (request) =>
+        request.headers({ authorization: bearer(), "Content-Type": "application/json" }).jsonBody({ title: "Big", body: "x".repeat(65_600) }),
+      )
+      .willRespondWith(413, (response) => response.headers({ "Content-Type": PROBLEM_JSON }).jsonBody(problem(413, "payload_too_large")))
+      .executeTest(async (server) => {
+        const error = await failure(clientFor(server.url).posts.create({ title: "Big", body: "x".repeat(65_600) }));
+        expect(error.status).toBe(413);
+        expect(error).not.toBeInstanceOf(AuthenticationError);
+      }));
+});
