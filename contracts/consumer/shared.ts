@@ -5,7 +5,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MatchersV3 } from "@pact-foundation/pact";
 
-export const PACT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "pacts");
+/** Where pacts are written and read: contracts/pacts, or PACT_DIR (can-i-deploy verifies against a deployed version's pacts). */
+export const PACT_DIR = process.env.PACT_DIR ? path.resolve(process.env.PACT_DIR) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "pacts");
 
 /** An example bearer token (a compact JWS shape); providers substitute a real one from their state. */
 export const EXAMPLE_TOKEN =
