@@ -1,6 +1,6 @@
 // The Express application, built from its parts and never listening itself
 // (tests wrap it in supertest or listen on an ephemeral port).
-import { acceptBodies, createBaseApp, errorHandler, healthRoutes, notFound } from "@authbridge/service-kit";
+import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, healthRoutes, notFound } from "@authbridge/service-kit";
 import express, { type Express } from "express";
 import type { Logger } from "pino";
 import { ACCESS_TOKEN_CLAIMS } from "./auth/claims.js";
@@ -50,6 +50,6 @@ export function createApp({ config, db, auth, signingKeys, logger, isShuttingDow
   );
 
   app.use(notFound);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, [databaseUnavailable]));
   return app;
 }

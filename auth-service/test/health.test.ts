@@ -33,7 +33,7 @@ describe("health and readiness", () => {
     await expectProblem(await fetch(`${running.url}/readyz`), 503, "database_unavailable");
     expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
     const signIn = await new Browser(running.url).signIn("down@example.com", "whatever it is here");
-    const body = await expectProblem(signIn, 500, "internal_error");
+    const body = await expectProblem(signIn, 503, "database_unavailable");
     expect(JSON.stringify(body)).not.toMatch(/ECONN|prisma|postgres|stack/i);
 
     await proxy.up();

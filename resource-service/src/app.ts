@@ -1,6 +1,6 @@
 // The resource-service's Express application, built from its parts and never
 // listening itself.
-import { acceptBodies, createBaseApp, errorHandler, healthRoutes, notFound } from "@authbridge/service-kit";
+import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, healthRoutes, notFound } from "@authbridge/service-kit";
 import type { Verifier } from "@authbridge/verifier";
 import { optionalAuth, requireAuth } from "@authbridge/verifier/express";
 import express, { type Express } from "express";
@@ -46,6 +46,6 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   app.use("/api/v1/posts", postsRouter({ posts, ...auth }));
 
   app.use(notFound);
-  app.use(errorHandler(logger, [authProblems(config.auth.realm)]));
+  app.use(errorHandler(logger, [authProblems(config.auth.realm), databaseUnavailable]));
   return app;
 }

@@ -28,12 +28,15 @@ describe("health, readiness and a database outage", () => {
     expect(await (await fetch(`${api.url}/readyz`)).json()).toEqual({ status: "ready" });
   });
 
-  it("answers 503 readiness and problem+json 500s (no internals) while the database is down, and recovers without a restart", async () => {
+  it("answers 503 problem+json (readiness and API, no internals) while the database is down, and recovers without a restart", async () => {
     const token = await issuer.mint({ sub: "outage-user" });
     await proxy.down();
     await expectProblem(await fetch(`${api.url}/readyz`), 503, "database_unavailable");
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
-    const body = await expectProblem(await call(api, "/api/v1/posts", { token, json: { title: "t", body: "b" } }), 500, "internal_error");
+    const down = await call(api, "/api/v1/posts", { token, json: { title: "t", body: "b" } });
+    expect(down.headers.get("retry-after")).toBe("5");
+    const body = await expectProblem(down, 503, "database_unavailable");
+    await expectProblem(await call(api, "/api/v1/posts"), 503, "database_unavailable");
     expect(JSON.stringify(body)).not.toMatch(/ECONN|prisma|postgres|stack/i);
 
     await proxy.up();

@@ -1,5 +1,6 @@
 export { createBaseApp, type BaseAppOptions } from "./app-base.js";
 export { acceptBodies } from "./bodies.js";
+export { databaseUnavailable } from "./database-errors.js";
 export { ConfigError, httpUrl, integer, list, logLevel, origins, parseEnv, parseTrustProxy, postgresUrl } from "./config.js";
 export { answersWithin, healthRoutes, type HealthOptions } from "./health.js";
 export { listen, runMain, serviceLifecycle, type LifecycleOptions, type Listener, type ListenOptions, type RunnableService } from "./lifecycle.js";
