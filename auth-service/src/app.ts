@@ -1,7 +1,7 @@
 // The Express application, built from its parts and never listening itself
 // (tests wrap it in supertest or listen on an ephemeral port).
-import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, healthRoutes, notFound } from "@authbridge/service-kit";
-import express, { type Express } from "express";
+import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, formBody, healthRoutes, jsonBody, notFound } from "@authbridge/service-kit";
+import type { Express } from "express";
 import type { Logger } from "pino";
 import { ACCESS_TOKEN_CLAIMS } from "./auth/claims.js";
 import type { Auth } from "./auth/better-auth.js";
@@ -23,7 +23,7 @@ export interface AppParts {
 }
 
 /** The largest request body the auth endpoints accept (sign-up is a few hundred bytes). */
-export const BODY_LIMIT = "16kb";
+export const BODY_LIMIT = 16 * 1024;
 
 
 export function createApp({ config, db, auth, signingKeys, logger, isShuttingDown }: AppParts): Express {
@@ -44,8 +44,8 @@ export function createApp({ config, db, auth, signingKeys, logger, isShuttingDow
     "/api/auth/*splat",
     // A body of any other type would reach Better Auth unparsed and unbounded.
     acceptBodies(["application/json", "application/x-www-form-urlencoded"]),
-    express.json({ limit: BODY_LIMIT, strict: true }),
-    express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 50 }),
+    jsonBody(BODY_LIMIT),
+    formBody(BODY_LIMIT),
     betterAuthHandler(auth, config.baseUrl),
   );
 

@@ -1,9 +1,9 @@
 // The resource-service's Express application, built from its parts and never
 // listening itself.
-import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, healthRoutes, notFound } from "@authbridge/service-kit";
+import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, healthRoutes, jsonBody, notFound } from "@authbridge/service-kit";
 import type { Verifier } from "@authbridge/verifier";
 import { optionalAuth, requireAuth } from "@authbridge/verifier/express";
-import express, { type Express } from "express";
+import type { Express } from "express";
 import type { Logger } from "pino";
 import type { ResourceServiceConfig } from "./config.js";
 import { databaseIsReachable, type Database } from "./db.js";
@@ -23,8 +23,8 @@ export interface AppParts {
   isShuttingDown: () => boolean;
 }
 
-/** The largest JSON body accepted (a post body is at most 20,000 characters). */
-export const BODY_LIMIT = "64kb";
+/** The largest JSON body accepted, in bytes (a post body is at most 20,000 characters). */
+export const BODY_LIMIT = 64 * 1024;
 
 export function createApp({ config, db, verifier, logger, isShuttingDown }: AppParts): Express {
   const app = createBaseApp({
@@ -41,7 +41,7 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   const auth = { requireAuth: requireAuth(verifier), optionalAuth: optionalAuth(verifier) };
   const users = userService(userRepository(db));
   const posts = postService(postRepository(db), users);
-  app.use("/api", acceptBodies(["application/json"]), express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use("/api", acceptBodies(["application/json"]), jsonBody(BODY_LIMIT));
   app.use("/api/v1/users", usersRouter({ users, ...auth }));
   app.use("/api/v1/posts", postsRouter({ posts, ...auth }));
 

@@ -1,5 +1,5 @@
 export { createBaseApp, type BaseAppOptions } from "./app-base.js";
-export { acceptBodies } from "./bodies.js";
+export { acceptBodies, formBody, jsonBody } from "./bodies.js";
 export { databaseUnavailable } from "./database-errors.js";
 export { ConfigError, httpUrl, integer, list, logLevel, origins, parseEnv, parseTrustProxy, postgresUrl } from "./config.js";
 export { answersWithin, healthRoutes, type HealthOptions } from "./health.js";

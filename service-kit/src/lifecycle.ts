@@ -7,7 +7,9 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import type { Logger } from "pino";
+import type { Duplex } from "node:stream";
 import { ConfigError } from "./config.js";
+import { PROBLEM_CONTENT_TYPE, problemType, statusTitle } from "./problem.js";
 
 export interface Listener {
   url: string;
@@ -36,6 +38,7 @@ export async function listen(app: Express, options: ListenOptions): Promise<List
   });
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
+  server.on("clientError", answerClientError);
   const { port } = server.address() as AddressInfo;
   const host = options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host;
   let closing: Promise<void> | undefined;
@@ -95,6 +98,31 @@ export function serviceLifecycle(options: LifecycleOptions) {
       return closing;
     },
   };
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (headers over
+ * 16 KB, bytes that are not allowed in a header, a malformed request line)
+ * still get a problem+json answer, then the connection is closed.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    type: problemType(tooLarge ? "headers_too_large" : "bad_request"),
+    title: statusTitle(status),
+    status,
+    detail: tooLarge ? "The request's headers are larger than this server accepts." : "The request could not be read.",
+    code: tooLarge ? "headers_too_large" : "bad_request",
+  });
+  const reason = tooLarge ? "Request Header Fields Too Large" : "Bad Request";
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${PROBLEM_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 export interface RunnableService {

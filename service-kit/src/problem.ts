@@ -31,6 +31,7 @@ const titles: Record<number, string> = {
   415: "Unsupported Media Type",
   422: "Unprocessable Content",
   429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };
@@ -81,6 +82,8 @@ function fromBodyParser(error: unknown): HttpProblem | undefined {
       return new HttpProblem(415, "unsupported_encoding", "The request body's encoding or charset is not supported; send UTF-8 JSON.");
     case "request.aborted":
       return new HttpProblem(400, "request_aborted", "The request was aborted before its body was received.");
+    case "encoding.invalid":
+      return new HttpProblem(400, "invalid_encoding", "The request body is not valid UTF-8.");
     case "parameters.too.many":
       return new HttpProblem(413, "payload_too_large", "The request body has more fields than this endpoint accepts.");
     default:

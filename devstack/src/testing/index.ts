@@ -3,3 +3,4 @@ export { configErrorMessage, expectProblem, freePort } from "./http.js";
 export { memoryLog } from "./logs.js";
 export { signedInCookie, startService, startServices, type RunningService, type RunningServices } from "./services.js";
 export { CuttableProxy, proxiedDatabase } from "./cuttable-proxy.js";
+export { rawRequest, seededBytes, seededRandom } from "./hostile.js";
