@@ -17,6 +17,11 @@ export interface ClientOptions {
   renewBeforeSeconds?: number;
   /** Extra headers for token requests (in Node, the session cookie). */
   authHeaders?: TokenSourceOptions["authHeaders"];
+  /**
+   * false: an anonymous client that never asks for a token (public pages,
+   * server-side rendering); calls that need one fail with AuthenticationError.
+   */
+  session?: boolean;
 }
 
 export type Visibility = "public" | "private";
@@ -68,8 +73,10 @@ export class ApiClient {
   readonly tokens: TokenSource;
   private readonly fetcher: typeof fetch;
   private readonly apiUrl: string;
+  private readonly anonymous: boolean;
 
   constructor(options: ClientOptions) {
+    this.anonymous = options.session === false;
     this.fetcher = options.fetch ?? ((input, init) => fetch(input, init));
     this.apiUrl = options.apiUrl.replace(/\/+$/, "");
     this.tokens = new TokenSource({
@@ -92,7 +99,7 @@ export class ApiClient {
     list: (query: { author?: string; limit?: number; cursor?: string } = {}) => {
       const params = new URLSearchParams();
       for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-      const search = params.size > 0 ? `?${params.toString()}` : "";
+      const search = params.toString() ? `?${params.toString()}` : "";
       return this.request<PostPage>("GET", `/api/v1/posts${search}`, "optional");
     },
     get: (id: string) => this.request<Post>("GET", `/api/v1/posts/${encodeURIComponent(id)}`, "optional"),
@@ -103,6 +110,10 @@ export class ApiClient {
 
   /** A token for an optional-auth call: none when there is no session (anonymous). */
   private async tokenFor(auth: Auth): Promise<string | undefined> {
+    if (this.anonymous) {
+      if (auth === "optional") return undefined;
+      throw new AuthenticationError({ status: 401, code: "token_missing", detail: "This client is anonymous (session: false); this call needs a signed-in user." });
+    }
     if (auth === "required") return this.tokens.get();
     try {
       return await this.tokens.get();

@@ -71,13 +71,31 @@ export class RateLimitError extends ApiError {
   }
 }
 
+/** Retry-After as seconds: a number of seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterSeconds(header: string | null): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
 /** Reads an error response into the matching error class. */
 export async function errorFromResponse(response: Response): Promise<ApiError> {
   let problem: Problem = { status: response.status, title: response.statusText };
   const text = await response.text().catch(() => "");
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === "object") problem = { ...(parsed as Problem), status: response.status };
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+      const body = parsed as Record<string, unknown>;
+      problem = {
+        ...body,
+        status: response.status,
+        ...(typeof body.code === "string" ? { code: body.code } : { code: undefined }),
+        ...(typeof body.detail === "string" ? { detail: body.detail } : { detail: undefined }),
+        ...(typeof body.title === "string" ? { title: body.title } : { title: response.statusText }),
+      };
+    }
   } catch {
     // Not JSON (a proxy's HTML page, say): keep the status.
   }
@@ -90,10 +108,8 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
       return new NotFoundError(problem);
     case 422:
       return new ValidationError(problem);
-    case 429: {
-      const retryAfter = Number(response.headers.get("retry-after"));
-      return new RateLimitError(problem, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined);
-    }
+    case 429:
+      return new RateLimitError(problem, retryAfterSeconds(response.headers.get("retry-after")));
     default:
       return new ApiError(problem);
   }

@@ -90,6 +90,15 @@ describe("the typed client against both real services", () => {
     expect((invalid as ValidationError).fieldErrors).toEqual([expect.objectContaining({ field: "title" })]);
   });
 
+  it("an anonymous client (session: false) never asks for a token", async () => {
+    const counter = countingFetch();
+    const anonymous = new ApiClient({ apiUrl: services.apiUrl, authUrl: services.authUrl, session: false, fetch: counter.fetch });
+    await expect(anonymous.posts.list({ limit: 5 })).resolves.toEqual(expect.objectContaining({ items: expect.any(Array) }));
+    await expect(anonymous.users.me()).rejects.toMatchObject({ constructor: AuthenticationError, code: "token_missing" });
+    expect(counter.count("/api/auth/token")).toBe(0);
+    expect(counter.count("/api/v1/users/me")).toBe(0);
+  });
+
   it("calls optional-auth routes anonymously without a session, and refuses required ones", async () => {
     const anonymous = new ApiClient({ apiUrl: services.apiUrl, authUrl: services.authUrl });
     await expect(anonymous.posts.list()).resolves.toEqual(expect.objectContaining({ items: expect.any(Array) }));

@@ -12,6 +12,20 @@ describe("errors from responses", () => {
     expect(error.code).toBe("RATE_LIMITED");
   });
 
+  it("leaves retryAfterSeconds undefined without a Retry-After (never an instant retry), and reads an HTTP date", async () => {
+    const missing = await errorFromResponse(problem(429, { code: "RATE_LIMITED" }));
+    expect((missing as RateLimitError).retryAfterSeconds).toBeUndefined();
+    const dated = await errorFromResponse(problem(429, { code: "RATE_LIMITED" }, { "retry-after": new Date(Date.now() + 30_000).toUTCString() }));
+    expect((dated as RateLimitError).retryAfterSeconds).toBeGreaterThanOrEqual(28);
+  });
+
+  it("ignores a body that is an array, and fields of the wrong type", async () => {
+    const error = await errorFromResponse(problem(400, [1, 2, 3]));
+    expect({ status: error.status, code: error.code }).toEqual({ status: 400, code: "unknown" });
+    const typed = await errorFromResponse(problem(400, { code: 42, detail: { nested: true } }));
+    expect({ code: typed.code, detail: typed.detail }).toEqual({ code: "unknown", detail: "" });
+  });
+
   it("keeps only well-formed field errors", async () => {
     const error = await errorFromResponse(problem(422, { code: "validation_failed", errors: [{ field: "title", message: "must not be empty" }, { nope: 1 }] }));
     expect((error as ValidationError).fieldErrors).toEqual([{ field: "title", message: "must not be empty" }]);

@@ -71,6 +71,11 @@ describe("resource-service honours the client's contract", () => {
       await expect(failing).rejects.toThrow();
     });
 
+    it("a provider state without a handler fails it (Pact alone only warns)", async () => {
+      const { "alice has a public post": _missing, ...incomplete } = handlers();
+      await expect(verify("resource-service", api.url, incomplete)).rejects.toThrow(/without a handler: alice has a public post/);
+    });
+
     it("an empty or missing pact folder fails it, and so does a folder without this provider", () => {
       expect(() => pactFilesFor("resource-service", mkdtempSync(path.join(tmpdir(), "no-pacts-")))).toThrow(/No pact/);
       expect(() => pactFilesFor("resource-service", path.join(tmpdir(), "does-not-exist-pacts"))).toThrow(/no pact folder/);

@@ -1,6 +1,7 @@
-// Provider verification with the two silent-green traps of Pact JS guarded:
-// a state handler that throws does not fail a verification by itself, and an
-// empty or missing pact folder does not either. Here both fail the test.
+// Provider verification with the silent-green traps of Pact JS guarded: a
+// state handler that throws does not fail a verification by itself, a state
+// without any handler only logs a warning, and an empty or missing pact folder
+// does not fail either. Here each fails the test.
 import { expect } from "@jest/globals";
 import { Verifier } from "@pact-foundation/pact";
 import { readdirSync, readFileSync } from "node:fs";
@@ -45,8 +46,21 @@ export function guarded(handlers: Record<string, Handler>): { stateHandlers: Sta
   return { stateHandlers, failures };
 }
 
+/** Every provider state the pacts name (for their HTTP interactions and messages). */
+export function statesIn(files: string[]): string[] {
+  const states = new Set<string>();
+  for (const file of files) {
+    const pact = JSON.parse(readFileSync(file, "utf8")) as { interactions?: Array<{ providerStates?: Array<{ name?: string }> }> };
+    for (const interaction of pact.interactions ?? []) for (const state of interaction.providerStates ?? []) if (state.name) states.add(state.name);
+  }
+  return [...states].sort();
+}
+
 export async function verify(provider: string, providerBaseUrl: string, handlers: Record<string, Handler>, extra: Record<string, unknown> = {}): Promise<void> {
+  const pactUrls = pactFilesFor(provider);
+  const unhandled = statesIn(pactUrls).filter((state) => !(state in handlers));
+  if (unhandled.length > 0) throw new Error(`The pacts name provider states without a handler: ${unhandled.join("; ")}.`);
   const { stateHandlers, failures } = guarded(handlers);
-  await new Verifier({ provider, providerBaseUrl, pactUrls: pactFilesFor(provider), stateHandlers, logLevel: "warn", ...extra }).verifyProvider();
+  await new Verifier({ provider, providerBaseUrl, pactUrls, stateHandlers, logLevel: "warn", ...extra }).verifyProvider();
   expect(failures).toEqual([]);
 }

@@ -7,14 +7,21 @@ cd "$(dirname "$0")/.."
 root=$(cd .. && pwd)
 export PACT_DO_NOT_TRACK=true
 backup=$(mktemp -d)
-restore() { [ -n "${current:-}" ] && cp "$backup/file" "$root/$current"; current=""; }
-trap 'restore; rm -rf "$backup"' EXIT INT TERM
+restore() {
+  if [ -n "${current:-}" ]; then
+    cp "$backup/file" "$root/$current" && cmp -s "$backup/file" "$root/$current" || { echo "COULD NOT RESTORE $current" >&2; exit 3; }
+  fi
+  current=""
+}
+# On Ctrl-C or a CI timeout: restore and stop (never go on to the next mutation).
+trap 'restore; rm -rf "$backup"' EXIT
+trap 'exit 130' INT TERM
 
 failures=0
 mutate() {
   local name=$1 file=$2 from=$3 to=$4 suite=$5
+  cp "$root/$file" "$backup/file" || { echo "could not back up $file; stopping" >&2; exit 3; }
   current=$file
-  cp "$root/$file" "$backup/file"
   if ! grep -qF -- "$from" "$root/$file"; then
     echo "MUTATION NOT APPLIED ($name): '$from' is not in $file" >&2
     failures=$((failures + 1)); restore; return

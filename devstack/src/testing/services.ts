@@ -18,6 +18,9 @@ export interface RunningServices {
   stop(): Promise<void>;
 }
 
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
 function startProcess(service: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(repoRoot, service, "src", "server.ts"), [], {
@@ -27,17 +30,41 @@ function startProcess(service: string, env: NodeJS.ProcessEnv): Promise<ChildPro
     });
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("message", () => resolve(child));
-    child.once("exit", (code) => reject(new Error(`${service} exited with ${code} before it was ready: ${stderr}`)));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${service} was not ready within ${READY_TIMEOUT_MS} ms: ${stderr}`));
+    }, READY_TIMEOUT_MS);
+    child.once("message", () => {
+      clearTimeout(timer);
+      resolve(child);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${service} exited with ${code} before it was ready: ${stderr}`));
+    });
   });
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once("exit", () => resolve());
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
     child.kill("SIGTERM");
   });
+}
+
+/** Starts processes side by side; if any fails, stops the others and rethrows. */
+async function startAll(starts: Array<Promise<ChildProcess>>, cleanup: () => Promise<void>): Promise<ChildProcess[]> {
+  const results = await Promise.allSettled(starts);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (!failed) return results.map((result) => (result as PromiseFulfilledResult<ChildProcess>).value);
+  await Promise.all(results.map((result) => (result.status === "fulfilled" ? stopProcess(result.value) : undefined)));
+  await cleanup();
+  throw failed.reason;
 }
 
 export interface RunningService {
@@ -50,7 +77,8 @@ export interface RunningService {
 export async function startService(service: "auth-service" | "resource-service", env: (url: string) => NodeJS.ProcessEnv): Promise<RunningService> {
   const [database, port] = await Promise.all([createTestDatabase(service), freePort()]);
   const url = `http://127.0.0.1:${port}`;
-  const child = await startProcess(service, { HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: database.url, ...env(url) });
+  const [child] = await startAll([startProcess(service, { HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: database.url, ...env(url) })], () => database.drop());
+  if (!child) throw new Error(`${service} did not start`);
   return {
     url,
     database,
@@ -72,7 +100,7 @@ export async function startServices(env: { auth?: NodeJS.ProcessEnv; api?: NodeJ
   const authUrl = `http://127.0.0.1:${authPort}`;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const audience = apiUrl;
-  const [auth, api] = await Promise.all([
+  const [auth, api] = await startAll([
     startProcess("auth-service", {
       HOST: "127.0.0.1",
       PORT: String(authPort),
@@ -91,7 +119,10 @@ export async function startServices(env: { auth?: NodeJS.ProcessEnv; api?: NodeJ
       AUTH_AUDIENCE: audience,
       ...env.api,
     }),
-  ]);
+  ], async () => {
+    await Promise.all([authDatabase.drop(), apiDatabase.drop()]);
+  });
+  if (!auth || !api) throw new Error("the services did not start");
   return {
     authUrl,
     apiUrl,
