@@ -20,6 +20,8 @@ export interface AuthServiceConfig extends ServiceSettings {
     audience: string[];
     expiresInSeconds: number;
     algorithm: SigningAlgorithm;
+    /** Scheduled key rotation (see keys/rotation.ts). */
+    rotation: { publishAheadMs: number; rotationIntervalMs: number; retireAfterMs: number };
   };
   /** How long verifiers may cache the JWKS (Cache-Control max-age), in seconds. */
   jwksMaxAgeSeconds: number;
@@ -47,6 +49,8 @@ const schema = z.object({
     .optional()
     .default("EdDSA"),
   JWKS_MAX_AGE_SECONDS: integer("JWKS_MAX_AGE_SECONDS", 0, 86_400, 300),
+  JWT_KEY_ROTATION_DAYS: integer("JWT_KEY_ROTATION_DAYS", 0, 365, 30),
+  JWT_KEY_PUBLISH_AHEAD_SECONDS: integer("JWT_KEY_PUBLISH_AHEAD_SECONDS", 60, 7 * 86_400, 900),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: integer("AUTH_RATE_LIMIT_WINDOW_SECONDS", 1, 86_400, 60),
   AUTH_RATE_LIMIT_MAX: integer("AUTH_RATE_LIMIT_MAX", 1, 100_000, 10),
   PASSWORD_MIN_LENGTH: integer("PASSWORD_MIN_LENGTH", 8, 128, 12),
@@ -66,6 +70,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
       "The auth-service configuration is invalid:\n- BETTER_AUTH_URL must be an https:// URL in production: over http the session cookie is not marked Secure.",
     );
   }
+  // A new key must be in every verifier's cache before it signs: their JWKS
+  // cache lifetime, their unknown-kid cooldown (30 s) and this service's own
+  // key cache (30 s) must all fit in the publish-ahead time.
+  if (e.JWT_KEY_PUBLISH_AHEAD_SECONDS < e.JWKS_MAX_AGE_SECONDS + 60) {
+    throw new ConfigError(
+      `The auth-service configuration is invalid:\n- JWT_KEY_PUBLISH_AHEAD_SECONDS (${e.JWT_KEY_PUBLISH_AHEAD_SECONDS}) must be at least JWKS_MAX_AGE_SECONDS + 60 (${e.JWKS_MAX_AGE_SECONDS + 60}), or verifiers could meet a token signed with a key they have not fetched yet.`,
+    );
+  }
   const baseUrl = new URL(e.BETTER_AUTH_URL).origin;
   return {
     ...serviceSettings(e),
@@ -77,6 +89,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
       audience: list(e.JWT_AUDIENCE),
       expiresInSeconds: e.JWT_EXPIRES_IN_SECONDS,
       algorithm: e.JWT_ALGORITHM,
+      rotation: {
+        publishAheadMs: e.JWT_KEY_PUBLISH_AHEAD_SECONDS * 1000,
+        rotationIntervalMs: e.JWT_KEY_ROTATION_DAYS * 86_400_000,
+        // Tokens signed with a replaced key stay verifiable for their whole
+        // lifetime, plus the 30 s another instance may keep signing with it
+        // (its key cache) and a minute of clock skew.
+        retireAfterMs: (e.JWT_EXPIRES_IN_SECONDS + 30 + 60) * 1000,
+      },
     },
     jwksMaxAgeSeconds: e.JWKS_MAX_AGE_SECONDS,
     rateLimit: { windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS, max: e.AUTH_RATE_LIMIT_MAX },

@@ -20,17 +20,28 @@ export interface AuthService extends RunnableService {
 
 export function createAuthService(config: AuthServiceConfig, logger: Logger = createLogger("auth-service", config.logLevel)): AuthService {
   const db = createDatabase(config.databaseUrl);
-  const signingKeys = createSigningKeys({ store: createKeyStore(db), secret: config.secret, algorithm: config.jwt.algorithm });
+  const signingKeys = createSigningKeys({ store: createKeyStore(db), secret: config.secret, algorithm: config.jwt.algorithm, policy: config.jwt.rotation });
+  // Scheduled rotation happens even without traffic: the next key is created
+  // (and published) on time.
+  let rotationTimer: NodeJS.Timeout | undefined;
   const auth = createAuth(config, db, signingKeys, logger);
   const lifecycle = serviceLifecycle({
     listen: config,
     // Creating the first key before the first request avoids two concurrent
     // first requests creating two keys.
-    beforeListen: () =>
-      signingKeys.ensureKey().catch((error: unknown) => {
+    beforeListen: async () => {
+      await signingKeys.ensureKey().catch((error: unknown) => {
         logger.warn({ err: error }, "could not load the signing keys at start; they will be loaded on first use");
-      }),
-    release: () => db.$disconnect(),
+      });
+      rotationTimer = setInterval(() => {
+        signingKeys.ensureKey().catch((error: unknown) => logger.warn({ err: error }, "the scheduled key check failed; it runs again in a minute"));
+      }, 60_000);
+      rotationTimer.unref();
+    },
+    release: async () => {
+      clearInterval(rotationTimer);
+      await db.$disconnect();
+    },
   });
   const app = createApp({ config, db, auth, signingKeys, logger, isShuttingDown: lifecycle.isShuttingDown });
   return { config, db, auth, signingKeys, logger, app, listen: () => lifecycle.start(app), close: lifecycle.close };

@@ -12,6 +12,10 @@ export interface KeyStore {
   /** Every stored key, oldest first. */
   all(): Promise<StoredKey[]>;
   create(data: Omit<StoredKey, "id">): Promise<StoredKey>;
+  /** Sets a key's expiry unless it has one (several instances may retire the same key). */
+  retire(id: string, at: Date): Promise<void>;
+  /** Sets a key's expiry now, whatever it was (revocation). */
+  expire(id: string, at: Date): Promise<void>;
   /** Forgets the cached keys (the next read goes to the database). */
   invalidate(): void;
 }
@@ -79,6 +83,14 @@ export function createKeyStore(db: Database, ttlMs = 30_000): KeyStore {
       });
       forget();
       return fromRow(row);
+    },
+    async retire(id, at) {
+      await db.jwks.updateMany({ where: { id, expiresAt: null }, data: { expiresAt: at } });
+      forget();
+    },
+    async expire(id, at) {
+      await db.jwks.updateMany({ where: { id }, data: { expiresAt: at } });
+      forget();
     },
     invalidate: forget,
   };

@@ -10,6 +10,7 @@ import { importJWK, SignJWT, type JWK, type JWTPayload } from "jose";
 import type { SigningAlgorithm } from "../config.js";
 import { ACCESS_TOKEN_CLAIMS } from "../auth/claims.js";
 import type { KeyStore, StoredKey } from "./key-store.js";
+import { isLive, planKeys, type RotationPolicy } from "./rotation.js";
 
 export interface PublicJwk extends JWK {
   kid: string;
@@ -22,8 +23,13 @@ export interface SigningKeys {
   sign(claims: JWTPayload): Promise<string>;
   /** The public keys verifiers may meet: every key that has not expired. */
   jwks(): Promise<{ keys: PublicJwk[] }>;
-  /** Creates a signing key if there is none yet (called at start). */
+  /** Creates a signing key if there is none yet, and the next one when due (called at start and periodically). */
   ensureKey(): Promise<void>;
+  /** Creates a new key: it signs after the publish-ahead time, or at once with `immediate`. Returns its kid. */
+  rotate(options?: { immediate?: boolean }): Promise<string>;
+  /** Takes a key out of the JWKS and out of service now. */
+  revoke(kid: string): Promise<void>;
+  list(): Promise<Array<{ kid: string; alg: string; createdAt: Date; expiresAt: Date | undefined; state: string }>>;
 }
 
 export class SigningKeyError extends Error {
@@ -47,34 +53,47 @@ export function keyPairConfig(algorithm: SigningAlgorithm): JWKOptions {
 
 type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
 
-const isLive = (key: StoredKey, now: number) => !key.expiresAt || key.expiresAt.getTime() > now;
+export interface SigningKeysOptions {
+  store: KeyStore;
+  secret: string;
+  algorithm: SigningAlgorithm;
+  policy: RotationPolicy;
+  now?: () => number;
+}
 
-export function createSigningKeys(options: { store: KeyStore; secret: string; algorithm: SigningAlgorithm }): SigningKeys {
-  const { store, secret, algorithm } = options;
+export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
+  const { store, secret, algorithm, policy } = options;
+  const clock = options.now ?? Date.now;
   const privateKeys = new Map<string, Promise<ImportedKey>>();
   let creating: Promise<StoredKey> | undefined;
 
-  async function createKey(): Promise<StoredKey> {
+  async function createKey(createdAt = new Date(clock())): Promise<StoredKey> {
     const { publicWebKey, privateWebKey, alg } = await generateExportedKeyPair({ jwks: { keyPairConfig: keyPairConfig(algorithm) } });
     return store.create({
       alg,
       ...(typeof publicWebKey.crv === "string" ? { crv: publicWebKey.crv as NonNullable<StoredKey["crv"]> } : {}),
       publicKey: JSON.stringify(publicWebKey),
       privateKey: JSON.stringify(await symmetricEncrypt({ key: secret, data: JSON.stringify(privateWebKey) })),
-      createdAt: new Date(),
+      createdAt,
     });
   }
 
-  /** The newest live key of the configured algorithm, created when there is none. */
-  async function currentKey(): Promise<StoredKey> {
-    const now = Date.now();
-    const candidates = (await store.all()).filter((key) => (key.alg ?? "EdDSA") === algorithm && isLive(key, now));
-    const newest = candidates.at(-1);
-    if (newest) return newest;
-    creating ??= createKey().finally(() => {
+  /** Creates a key once, however many callers ask at the same time. */
+  function createOnce(createdAt?: Date): Promise<StoredKey> {
+    creating ??= createKey(createdAt).finally(() => {
       creating = undefined;
     });
     return creating;
+  }
+
+  /** The key that signs now (see rotation.ts), retiring replaced keys and creating the next one when due. */
+  async function currentKey(): Promise<StoredKey> {
+    const now = clock();
+    const keys = (await store.all()).filter((key) => (key.alg ?? "EdDSA") === algorithm);
+    const plan = planKeys(keys, now, policy);
+    for (const { id, at } of plan.retire) await store.retire(id, at);
+    if (plan.createNext) await createOnce();
+    return plan.signing ?? createOnce();
   }
 
   function privateKey(key: StoredKey): Promise<ImportedKey> {
@@ -109,7 +128,7 @@ export function createSigningKeys(options: { store: KeyStore; secret: string; al
     async jwks() {
       // Never publish a set without the key that signs: create it first if need be.
       await currentKey();
-      const now = Date.now();
+      const now = clock();
       const keys = (await store.all()).filter((key) => isLive(key, now));
       return {
         keys: keys.map((key) => {
@@ -120,6 +139,31 @@ export function createSigningKeys(options: { store: KeyStore; secret: string; al
     },
     async ensureKey() {
       await currentKey();
+    },
+    async rotate({ immediate = false } = {}) {
+      // An immediate key is dated back so that it signs at once (an incident:
+      // verifiers that have not fetched it yet refetch on its unknown kid).
+      const createdAt = new Date(clock() - (immediate ? policy.publishAheadMs : 0));
+      const key = await createKey(createdAt);
+      await currentKey();
+      return key.id;
+    },
+    async revoke(kid) {
+      await store.expire(kid, new Date(clock()));
+      privateKeys.delete(kid);
+      await currentKey();
+    },
+    async list() {
+      const now = clock();
+      const keys = await store.all();
+      const { signing } = planKeys(keys.filter((key) => (key.alg ?? "EdDSA") === algorithm), now, policy);
+      return keys.map((key) => ({
+        kid: key.id,
+        alg: key.alg ?? algorithm,
+        createdAt: key.createdAt,
+        expiresAt: key.expiresAt,
+        state: !isLive(key, now) ? "expired" : key.id === signing?.id ? "signing" : signing && key.createdAt > signing.createdAt ? "published, not signing yet" : "retired, still published",
+      }));
     },
   };
 }

@@ -1,0 +1,59 @@
+// Signing key operations for operators, on the auth-service's database:
+//
+//   npm run keys -w @authbridge/auth-service -- list
+//   npm run keys -w @authbridge/auth-service -- rotate              (publishes now, signs after JWT_KEY_PUBLISH_AHEAD_SECONDS)
+//   npm run keys -w @authbridge/auth-service -- rotate --immediate  (incident: signs at once)
+//   npm run keys -w @authbridge/auth-service -- revoke <kid>        (out of the JWKS and out of service now)
+//
+// It reads the same configuration as the service (DATABASE_URL, BETTER_AUTH_SECRET, ...).
+// Other instances see the change within 30 s (their key cache); verifiers
+// within their JWKS cache lifetime, at once for an unknown kid.
+import { ConfigError, loadConfig } from "../config.js";
+import { createDatabase } from "../db.js";
+import { createKeyStore } from "../keys/key-store.js";
+import { createSigningKeys } from "../keys/signing-keys.js";
+
+async function main(): Promise<number> {
+  const [command, ...args] = process.argv.slice(2);
+  const config = loadConfig();
+  const db = createDatabase(config.databaseUrl);
+  const keys = createSigningKeys({ store: createKeyStore(db, 0), secret: config.secret, algorithm: config.jwt.algorithm, policy: config.jwt.rotation });
+  try {
+    switch (command) {
+      case "list":
+        for (const key of await keys.list()) {
+          process.stdout.write(`${key.kid}  ${key.alg}  created ${key.createdAt.toISOString()}  ${key.state}${key.expiresAt ? `  until ${key.expiresAt.toISOString()}` : ""}\n`);
+        }
+        return 0;
+      case "rotate": {
+        const kid = await keys.rotate({ immediate: args.includes("--immediate") });
+        const state = (await keys.list()).find((key) => key.kid === kid)?.state ?? "created";
+        process.stdout.write(`Created key ${kid}: ${state === "signing" ? "it signs now" : `published now, it signs in ${config.jwt.rotation.publishAheadMs / 1000} s`}.\n`);
+        return 0;
+      }
+      case "revoke": {
+        const kid = args[0];
+        if (!kid) {
+          process.stderr.write("Name the key to revoke: keys revoke <kid> (see keys list).\n");
+          return 2;
+        }
+        await keys.revoke(kid);
+        process.stdout.write(`Revoked key ${kid}: it is out of the JWKS and no longer signs.\n`);
+        return 0;
+      }
+      default:
+        process.stderr.write("Usage: keys list | keys rotate [--immediate] | keys revoke <kid>\n");
+        return 2;
+    }
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
