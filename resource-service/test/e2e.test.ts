@@ -2,31 +2,15 @@
 // Better Auth sign-in is accepted by the resource-service, which found the
 // keys from the issuer URL alone; with the auth-service stopped, known keys
 // keep working and unknown ones are refused; when it returns, all is well.
-import { createTestDatabase, freePort, type TestDatabase } from "@authbridge/devstack/testing";
+import { createTestDatabase, forkService, freePort, stopService, type TestDatabase } from "@authbridge/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { fork, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { AUDIENCE, call, expectProblem, startResourceService, type RunningResourceService } from "./helpers.js";
 
-const authServer = fileURLToPath(new URL("../../auth-service/src/server.ts", import.meta.url));
 const PASSWORD = "correct horse battery staple";
 
-function startAuthService(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = fork(authServer, [], { env, execArgv: ["--conditions=source", "--import", "tsx"], stdio: ["ignore", "ignore", "pipe", "ipc"] });
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("message", () => resolve(child));
-    child.once("exit", (code) => reject(new Error(`the auth-service exited with ${code}: ${stderr}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}
+const startAuthService = async (env: NodeJS.ProcessEnv): Promise<ChildProcess> => (await forkService("auth-service", { env })).child;
+const stop = (child: ChildProcess) => stopService(child);
 
 describe("auth-service and resource-service together", () => {
   let authDb: TestDatabase;

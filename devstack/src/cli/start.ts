@@ -6,7 +6,7 @@
 //    migration is pending (the migration engine costs ~12 s; the check ~10 ms).
 // 3. The services start; the stack prints their URLs once all are ready.
 // 4. Ctrl-C or SIGTERM: services drain and stop first, PostgreSQL last.
-import { fork, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -16,6 +16,7 @@ import { repoRoot, serviceDatabase, serviceDatabases, withDatabase } from "../da
 import { ensureDatabase, migrateIfPending } from "../migrations.js";
 import { portFromEnv, resolvePostgres, type PostgresServer } from "../postgres-server.js";
 import { isProcessAlive } from "../process.js";
+import { forkService, stopService } from "../service-process.js";
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -87,28 +88,10 @@ async function assertReachable(server: PostgresServer): Promise<void> {
   }
 }
 
-/** Forks a service; `onSpawn` learns of the child at once, so a stop during start-up can stop it too. */
-function startService(name: string, entry: string, env: NodeJS.ProcessEnv, onSpawn: (child: ChildProcess) => void): Promise<ServiceProcess> {
-  return new Promise((resolve, reject) => {
-    const child = fork(entry, [], {
-      cwd: repoRoot,
-      env,
-      // "source": workspace packages resolve to their TypeScript sources.
-      execArgv: ["--conditions=source", "--import", "tsx"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    onSpawn(child);
-    const timer = setTimeout(() => reject(new Error(`${name} did not become ready within 60 seconds.`)), 60_000);
-    child.once("message", (message: { type?: string; url?: string }) => {
-      if (message.type !== "ready" || !message.url) return;
-      clearTimeout(timer);
-      resolve({ name, child, url: message.url });
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with code ${code} before it was ready (its error is printed above).`));
-    });
-  });
+/** Starts a service of the stack, its logs on the stack's own output. */
+async function startService(name: string, env: NodeJS.ProcessEnv, onSpawn: (child: ChildProcess) => void): Promise<ServiceProcess> {
+  const { child, url } = await forkService(name, { env, output: { stdout: "inherit", stderr: "inherit" }, onSpawn });
+  return { name, child, url };
 }
 
 /** The resource-service needs no secret: it must not even see one. */
@@ -123,17 +106,6 @@ function redactPassword(url: string): string {
   return parsed.toString();
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -147,7 +119,7 @@ async function main(): Promise<void> {
   const stop = (code: number) => {
     stopping ??= (async () => {
       log("Stopping the services, then PostgreSQL...");
-      await Promise.all(children.map((child) => stopChild(child)));
+      await Promise.all(children.map((child) => stopService(child, STOP_TIMEOUT_MS)));
       // PostgreSQL may still be starting: wait for it, then stop it.
       await (await server?.catch(() => undefined))?.stop();
       await rm(paths.lockFile, { force: true });
@@ -198,7 +170,7 @@ async function main(): Promise<void> {
 
     // The two start side by side: the resource-service fetches the auth-service's keys only when a token arrives.
     const [auth, resource] = await Promise.all([
-      startService("auth-service", path.join(repoRoot, "auth-service", "src", "server.ts"), {
+      startService("auth-service", {
       ...process.env,
       PORT: String(authPort),
       HOST: host,
@@ -210,7 +182,7 @@ async function main(): Promise<void> {
     }, track),
       // The resource-service knows the auth-service by its issuer URL alone (discovery);
       // it gets no secret and no access to the auth-service's database.
-      startService("resource-service", path.join(repoRoot, "resource-service", "src", "server.ts"), {
+      startService("resource-service", {
       ...withoutSecrets(process.env),
       PORT: String(resourcePort),
       HOST: host,

@@ -4,3 +4,4 @@ export { memoryLog } from "./logs.js";
 export { signedInCookie, startService, startServices, type RunningService, type RunningServices } from "./services.js";
 export { CuttableProxy, proxiedDatabase } from "./cuttable-proxy.js";
 export { rawRequest, seededBytes, seededRandom } from "./hostile.js";
+export { forkService, stopService } from "../service-process.js";

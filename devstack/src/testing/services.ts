@@ -2,10 +2,9 @@
 // its own: for tests that need the pair over real HTTP (the typed client, the
 // contracts). The resource-service trusts the auth-service through its issuer
 // URL alone, exactly as in the stack.
-import { fork, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { repoRoot } from "../databases.js";
+import { forkService, stopService } from "../service-process.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { freePort } from "./http.js";
 
@@ -18,44 +17,11 @@ export interface RunningServices {
   stop(): Promise<void>;
 }
 
-const READY_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 15_000;
-
 function startProcess(service: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(repoRoot, service, "src", "server.ts"), [], {
-      env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env },
-      execArgv: ["--conditions=source", "--import", "tsx"],
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-    });
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${service} was not ready within ${READY_TIMEOUT_MS} ms: ${stderr}`));
-    }, READY_TIMEOUT_MS);
-    child.once("message", () => {
-      clearTimeout(timer);
-      resolve(child);
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${service} exited with ${code} before it was ready: ${stderr}`));
-    });
-  });
+  return forkService(service, { env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env } }).then(({ child }) => child);
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
+const stopProcess = (child: ChildProcess) => stopService(child);
 
 /** Starts processes side by side; if any fails, stops the others and rethrows. */
 async function startAll(starts: Array<Promise<ChildProcess>>, cleanup: () => Promise<void>): Promise<ChildProcess[]> {

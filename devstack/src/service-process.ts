@@ -1,0 +1,59 @@
+// A service (auth-service or resource-service) as a child process, run from
+// its TypeScript sources with an IPC channel: it reports "ready" over IPC, and
+// shuts itself down if its parent goes away. Used by `npm start` and by tests.
+import { fork, type ChildProcess, type StdioOptions } from "node:child_process";
+import path from "node:path";
+import { repoRoot } from "./databases.js";
+
+export interface ForkOptions {
+  env: NodeJS.ProcessEnv;
+  /** stdout and stderr: "inherit" (the stack) or "pipe"/"ignore" (tests). Default pipe for stderr. */
+  output?: { stdout: "inherit" | "ignore"; stderr: "inherit" | "pipe" };
+  /** Learns of the child at once, so a stop during start-up can stop it too. */
+  onSpawn?: (child: ChildProcess) => void;
+  readyTimeoutMs?: number;
+}
+
+/** Forks `service` and resolves once it reports ready; rejects (and kills it) otherwise. */
+export function forkService(service: string, options: ForkOptions): Promise<{ child: ChildProcess; url: string }> {
+  const output = options.output ?? { stdout: "ignore", stderr: "pipe" };
+  const timeoutMs = options.readyTimeoutMs ?? 60_000;
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(repoRoot, service, "src", "server.ts"), [], {
+      cwd: repoRoot,
+      env: options.env,
+      // "source": workspace packages resolve to their TypeScript sources.
+      execArgv: ["--conditions=source", "--import", "tsx"],
+      stdio: ["ignore", output.stdout, output.stderr, "ipc"] as StdioOptions,
+    });
+    options.onSpawn?.(child);
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${service} did not become ready within ${timeoutMs / 1000} seconds.${stderr ? `\n${stderr}` : ""}`));
+    }, timeoutMs);
+    child.once("message", (message: { type?: string; url?: string }) => {
+      if (message.type !== "ready") return;
+      clearTimeout(timer);
+      resolve({ child, url: message.url ?? "" });
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${service} exited with code ${code} before it was ready${stderr ? `: ${stderr}` : " (its error is printed above)"}.`));
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL if the child has not exited within `timeoutMs`. */
+export function stopService(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
