@@ -12,6 +12,7 @@ import { discoveryRoutes } from "./discovery.js";
 import { jwksRoutes } from "./keys/routes.js";
 import type { SigningKeys } from "./keys/signing-keys.js";
 import { credentialRateLimit } from "./http/rate-limit.js";
+import type { SharedLimits } from "./redis.js";
 
 export interface AppParts {
   config: AuthServiceConfig;
@@ -19,6 +20,7 @@ export interface AppParts {
   auth: Auth;
   signingKeys: SigningKeys;
   logger: Logger;
+  limits: SharedLimits | undefined;
   isShuttingDown: () => boolean;
 }
 
@@ -26,7 +28,7 @@ export interface AppParts {
 export const BODY_LIMIT = 16 * 1024;
 
 
-export function createApp({ config, db, auth, signingKeys, logger, isShuttingDown }: AppParts): Express {
+export function createApp({ config, db, auth, signingKeys, logger, limits, isShuttingDown }: AppParts): Express {
   const app = createBaseApp({
     settings: config,
     logger,
@@ -39,7 +41,10 @@ export function createApp({ config, db, auth, signingKeys, logger, isShuttingDow
   app.use(discoveryRoutes(config, ACCESS_TOKEN_CLAIMS));
   app.use(jwksRoutes(signingKeys, config.jwksMaxAgeSeconds));
 
-  app.post(["/api/auth/sign-in/email", "/api/auth/sign-up/email"], credentialRateLimit(config.rateLimit));
+  const credentialLimit = limits
+    ? limits.expressLimiter("credentials:", (store) => credentialRateLimit({ ...config.rateLimit, store, logger }))
+    : credentialRateLimit(config.rateLimit);
+  app.post(["/api/auth/sign-in/email", "/api/auth/sign-up/email"], credentialLimit);
   app.all(
     "/api/auth/*splat",
     // A body of any other type would reach Better Auth unparsed and unbounded.

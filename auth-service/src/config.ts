@@ -26,6 +26,8 @@ export interface AuthServiceConfig extends ServiceSettings {
   /** How long verifiers may cache the JWKS (Cache-Control max-age), in seconds. */
   jwksMaxAgeSeconds: number;
   rateLimit: { windowSeconds: number; max: number };
+  /** Shared rate-limit counters for many instances; unset: each instance counts in memory. */
+  redis: { url: string; keyPrefix: string } | undefined;
   passwordMinLength: number;
   /** Seconds Better Auth may trust a signed session cookie without reading the database (0 = never). */
   sessionCookieCacheSeconds: number;
@@ -53,6 +55,13 @@ const schema = z.object({
   JWT_KEY_PUBLISH_AHEAD_SECONDS: integer("JWT_KEY_PUBLISH_AHEAD_SECONDS", 60, 7 * 86_400, 900),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: integer("AUTH_RATE_LIMIT_WINDOW_SECONDS", 1, 86_400, 60),
   AUTH_RATE_LIMIT_MAX: integer("AUTH_RATE_LIMIT_MAX", 1, 100_000, 10),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === "" || (URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol)), {
+      error: "REDIS_URL must be a redis:// or rediss:// URL.",
+    }),
+  REDIS_KEY_PREFIX: z.string().optional().default("authbridge:"),
   PASSWORD_MIN_LENGTH: integer("PASSWORD_MIN_LENGTH", 8, 128, 12),
   SESSION_COOKIE_CACHE_SECONDS: integer("SESSION_COOKIE_CACHE_SECONDS", 0, 3_600, 0),
   NODE_ENV: z.string().optional(),
@@ -100,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
     },
     jwksMaxAgeSeconds: e.JWKS_MAX_AGE_SECONDS,
     rateLimit: { windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS, max: e.AUTH_RATE_LIMIT_MAX },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     sessionCookieCacheSeconds: e.SESSION_COOKIE_CACHE_SECONDS,
   };

@@ -9,6 +9,7 @@ import { createKeyStore } from "./keys/key-store.js";
 import { createSigningKeys, type SigningKeys } from "./keys/signing-keys.js";
 import type { AuthServiceConfig } from "./config.js";
 import { createDatabase, type Database } from "./db.js";
+import { createSharedLimits } from "./redis.js";
 
 export interface AuthService extends RunnableService {
   config: AuthServiceConfig;
@@ -24,12 +25,14 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
   // Scheduled rotation happens even without traffic: the next key is created
   // (and published) on time.
   let rotationTimer: NodeJS.Timeout | undefined;
-  const auth = createAuth(config, db, signingKeys, logger);
+  const limits = config.redis ? createSharedLimits(config.redis.url, config.redis.keyPrefix, logger) : undefined;
+  const auth = createAuth(config, db, signingKeys, logger, limits);
   const lifecycle = serviceLifecycle({
     listen: config,
     // Creating the first key before the first request avoids two concurrent
     // first requests creating two keys.
     beforeListen: async () => {
+      await limits?.connect();
       await signingKeys.ensureKey().catch((error: unknown) => {
         logger.warn({ err: error }, "could not load the signing keys at start; they will be loaded on first use");
       });
@@ -40,9 +43,10 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
     },
     release: async () => {
       clearInterval(rotationTimer);
+      await limits?.close();
       await db.$disconnect();
     },
   });
-  const app = createApp({ config, db, auth, signingKeys, logger, isShuttingDown: lifecycle.isShuttingDown });
+  const app = createApp({ config, db, auth, signingKeys, logger, limits, isShuttingDown: lifecycle.isShuttingDown });
   return { config, db, auth, signingKeys, logger, app, listen: () => lifecycle.start(app), close: lifecycle.close };
 }

@@ -45,6 +45,7 @@ describe("configuration", () => {
     [{ BETTER_AUTH_URL: "http://auth.example.com", NODE_ENV: "production" }, "BETTER_AUTH_URL must be an https:// URL in production"],
     [{ TRUST_PROXY: "10.0.0.0/33" }, "TRUST_PROXY must be a hop count or a comma-separated list"],
     [{ TRUST_PROXY: "yes" }, "TRUST_PROXY must be a hop count or a comma-separated list"],
+    [{ REDIS_URL: "http://127.0.0.1:6379" }, "REDIS_URL must be a redis:// or rediss:// URL."],
     [{ JWT_KEY_PUBLISH_AHEAD_SECONDS: "120" }, "JWT_KEY_PUBLISH_AHEAD_SECONDS (120) must be at least JWKS_MAX_AGE_SECONDS + 60 (360)"],
     [{ JWT_AUDIENCE: undefined }, "JWT_AUDIENCE is required"],
     [{ JWT_EXPIRES_IN_SECONDS: "10" }, 'JWT_EXPIRES_IN_SECONDS must be a whole number from 60 to 86400, but it is "10".'],

@@ -12,6 +12,7 @@ import { customClaims } from "./claims.js";
 import { JWKS_PATH } from "../keys/routes.js";
 import { keyPairConfig, type SigningKeys } from "../keys/signing-keys.js";
 import { checkPassword } from "./password-policy.js";
+import type { SharedLimits } from "../redis.js";
 
 /**
  * The header that carries the client's address into Better Auth. The Express
@@ -40,7 +41,7 @@ function scrubAuthLog(message: string): string {
   return message.replace(/[^\s@"'<>]+@[^\s@"'<>]+/g, "[email]");
 }
 
-export function createAuth(config: AuthServiceConfig, db: Database, signingKeys: SigningKeys, logger: Logger) {
+export function createAuth(config: AuthServiceConfig, db: Database, signingKeys: SigningKeys, logger: Logger, limits?: SharedLimits) {
   const limit = { window: config.rateLimit.windowSeconds, max: config.rateLimit.max };
   const customRules: Record<string, { window: number; max: number } | false> = {
     // Public keys and cookie-authenticated reads: limiting them per address would
@@ -80,6 +81,7 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
       window: 60,
       max: 100,
       customRules,
+      ...(limits ? { customStorage: limits.betterAuthStorage } : {}),
     },
     advanced: {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },

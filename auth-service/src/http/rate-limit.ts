@@ -1,13 +1,17 @@
 // Rate limits on the credential endpoints (sign-in, sign-up), in front of
 // Better Auth's own limiter. Keyed on req.ip: with TRUST_PROXY unset that is the
 // socket's address, so a spoofed X-Forwarded-For cannot open a fresh bucket.
-import { rateLimit, ipKeyGenerator } from "express-rate-limit";
+import { rateLimit, ipKeyGenerator, type Store } from "express-rate-limit";
 import type { RequestHandler } from "express";
 import { HttpProblem } from "@authbridge/service-kit";
 
 export interface RateLimitOptions {
   windowSeconds: number;
   max: number;
+  /** Shared counters (Redis); in memory when absent. */
+  store?: Store | undefined;
+  /** Where store errors go (Redis outages are logged once by redis.ts, so these are debug). */
+  logger?: { debug(details: object, message: string): void } | undefined;
 }
 
 export function credentialRateLimit(options: RateLimitOptions): RequestHandler {
@@ -16,6 +20,17 @@ export function credentialRateLimit(options: RateLimitOptions): RequestHandler {
     limit: options.max,
     standardHeaders: "draft-8",
     legacyHeaders: false,
+    ...(options.store ? { store: options.store } : {}),
+    // A store that fails (Redis down) lets the request through: see redis.ts.
+    passOnStoreError: true,
+    ...(options.logger
+      ? {
+          logger: {
+            warn: (error: unknown, message?: string) => options.logger?.debug({ err: error }, message ?? "rate limiter warning"),
+            error: (error: unknown, message?: string) => options.logger?.debug({ err: error }, message ?? "rate limiter error"),
+          },
+        }
+      : {}),
     // IPv6 clients are limited per /56, as one subscriber usually holds a whole prefix.
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? ""),
     handler: (req, _res, next) => {
