@@ -28,8 +28,6 @@ export interface EmbeddedPostgresOptions {
 export interface EmbeddedPostgres {
   /** A superuser URL for the `postgres` database, e.g. postgres://postgres@127.0.0.1:15432/postgres. */
   readonly adminUrl: string;
-  /** Whether this start created the cluster (first run) or reused existing data. */
-  readonly created: boolean;
   stop(): Promise<void>;
 }
 
@@ -232,7 +230,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let stopped = false;
   return {
     adminUrl: `postgres://postgres${password ? `:${encodeURIComponent(password)}` : ""}@127.0.0.1:${options.port}/postgres`,
-    created,
     async stop() {
       if (stopped) return;
       stopped = true;

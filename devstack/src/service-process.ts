@@ -15,7 +15,7 @@ export interface ForkOptions {
 }
 
 /** Forks `service` and resolves once it reports ready; rejects (and kills it) otherwise. */
-export function forkService(service: string, options: ForkOptions): Promise<{ child: ChildProcess; url: string }> {
+export function forkService(service: string, options: ForkOptions): Promise<ChildProcess> {
   const output = options.output ?? { stdout: "ignore", stderr: "pipe" };
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
@@ -33,10 +33,10 @@ export function forkService(service: string, options: ForkOptions): Promise<{ ch
       child.kill("SIGKILL");
       reject(new Error(`${service} did not become ready within ${timeoutMs / 1000} seconds.${stderr ? `\n${stderr}` : ""}`));
     }, timeoutMs);
-    child.once("message", (message: { type?: string; url?: string }) => {
+    child.once("message", (message: { type?: string }) => {
       if (message.type !== "ready") return;
       clearTimeout(timer);
-      resolve({ child, url: message.url ?? "" });
+      resolve(child);
     });
     child.once("exit", (code) => {
       clearTimeout(timer);

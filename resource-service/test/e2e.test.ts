@@ -9,7 +9,7 @@ import { AUDIENCE, call, expectProblem, startResourceService, type RunningResour
 
 const PASSWORD = "correct horse battery staple";
 
-const startAuthService = async (env: NodeJS.ProcessEnv): Promise<ChildProcess> => (await forkService("auth-service", { env })).child;
+const startAuthService = (env: NodeJS.ProcessEnv): Promise<ChildProcess> => forkService("auth-service", { env });
 const stop = (child: ChildProcess) => stopService(child);
 
 describe("auth-service and resource-service together", () => {

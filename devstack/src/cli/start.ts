@@ -25,7 +25,6 @@ const log = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 interface ServiceProcess {
   name: string;
   child: ChildProcess;
-  url: string;
 }
 
 function loadDotEnv(): void {
@@ -90,8 +89,8 @@ async function assertReachable(server: PostgresServer): Promise<void> {
 
 /** Starts a service of the stack, its logs on the stack's own output. */
 async function startService(name: string, env: NodeJS.ProcessEnv, onSpawn: (child: ChildProcess) => void): Promise<ServiceProcess> {
-  const { child, url } = await forkService(name, { env, output: { stdout: "inherit", stderr: "inherit" }, onSpawn });
-  return { name, child, url };
+  const child = await forkService(name, { env, output: { stdout: "inherit", stderr: "inherit" }, onSpawn });
+  return { name, child };
 }
 
 /** The resource-service needs no secret: it must not even see one. */

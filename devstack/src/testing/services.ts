@@ -18,7 +18,7 @@ export interface RunningServices {
 }
 
 function startProcess(service: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  return forkService(service, { env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env } }).then(({ child }) => child);
+  return forkService(service, { env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env } });
 }
 
 const stopProcess = (child: ChildProcess) => stopService(child);

@@ -34,8 +34,4 @@ export class TokenCache {
     }
     this.entries.set(token, { principal, kid, until });
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -6,7 +6,7 @@
 //   with clock tolerance, iat not in the future, optional maximum age ->
 //   principal (sub a non-empty string) -> optional revocation check.
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
-import { InvalidTokenError, type AuthError } from "./errors.js";
+import { AuthError, InvalidTokenError } from "./errors.js";
 import { createKeySet, type KeySet, type KeySetOptions, type VerifierLogger } from "./key-set.js";
 import { claimsToPrincipal, type Principal } from "./principal.js";
 import { TokenCache } from "./token-cache.js";
@@ -85,7 +85,7 @@ function invalid(reason: ConstructorParameters<typeof InvalidTokenError>[0], des
 
 /** Maps jose's failures to our errors; anything unexpected stays invalid. */
 function fromJose(error: unknown): AuthError {
-  if (error instanceof InvalidTokenError) return error;
+  if (error instanceof AuthError) return error;
   if (error instanceof joseErrors.JWTExpired) {
     return error.claim === "iat" ? invalid("too_old", "The token is older than this API accepts.") : invalid("expired", "The token has expired.");
   }
@@ -105,8 +105,6 @@ function fromJose(error: unknown): AuthError {
   }
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return invalid("alg_not_allowed", "The token's algorithm is not accepted.");
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return invalid("bad_signature", "The token's signature is invalid.");
-  if (error instanceof joseErrors.JOSEError) return invalid("malformed", "The token is malformed.");
-  if (typeof error === "object" && error !== null && "status" in error && "code" in error) return error as AuthError;
   return invalid("malformed", "The token is malformed.");
 }
 
