@@ -1,7 +1,7 @@
 // Configuration, read once from the environment and validated before anything
 // starts. Every problem is reported in one full sentence naming the variable;
 // nothing security-relevant falls back to a guessed default.
-import { ConfigError, httpUrl, integer, list, parseEnv, postgresUrl, serviceEnvShape, serviceSettings, type ServiceSettings } from "@authbridge/service-kit";
+import { ConfigError, httpUrl, integer, list, optionalRedisUrl, parseEnv, postgresUrl, redisKeyPrefix, serviceEnvShape, serviceSettings, type ServiceSettings } from "@authbridge/service-kit";
 import { z } from "zod";
 
 export { ConfigError };
@@ -55,13 +55,8 @@ const schema = z.object({
   JWT_KEY_PUBLISH_AHEAD_SECONDS: integer("JWT_KEY_PUBLISH_AHEAD_SECONDS", 60, 7 * 86_400, 900),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: integer("AUTH_RATE_LIMIT_WINDOW_SECONDS", 1, 86_400, 60),
   AUTH_RATE_LIMIT_MAX: integer("AUTH_RATE_LIMIT_MAX", 1, 100_000, 10),
-  REDIS_URL: z
-    .string()
-    .optional()
-    .refine((value) => value === undefined || value === "" || (URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol)), {
-      error: "REDIS_URL must be a redis:// or rediss:// URL.",
-    }),
-  REDIS_KEY_PREFIX: z.string().optional().default("authbridge:"),
+  REDIS_URL: optionalRedisUrl("REDIS_URL"),
+  REDIS_KEY_PREFIX: redisKeyPrefix("REDIS_KEY_PREFIX"),
   PASSWORD_MIN_LENGTH: integer("PASSWORD_MIN_LENGTH", 8, 128, 12),
   SESSION_COOKIE_CACHE_SECONDS: integer("SESSION_COOKIE_CACHE_SECONDS", 0, 3_600, 0),
   NODE_ENV: z.string().optional(),

@@ -1,16 +1,72 @@
-// Redis, when REDIS_URL is set: rate-limit counters shared by every instance,
-// so a limit holds however many instances a client spreads its attempts over.
+// Redis, when REDIS_URL is set: one connection per instance, shared by the
+// rate limits (counters every instance sees, so a limit holds however many
+// instances a client spreads its attempts over), Better Auth's session cache
+// (sessions/secondary-storage.ts) and the session revocations published to the
+// resource-services (sessions/revocations.ts).
 //
-// Redis down means fail-open: requests are served without a limit (and the
-// outage is logged once), because the limits are defence in depth on top of
-// password hashing and the enumeration protection; failing closed would turn
-// a cache outage into a sign-in outage for everyone. The client does not
-// queue commands while disconnected, so no request waits on a dead Redis.
+// Redis down means fail-open: requests are served without a limit, sessions
+// are read from PostgreSQL, and the outage is logged once, because Redis is a
+// shared cache and defence in depth here, never the source of truth; failing
+// closed would turn a cache outage into a sign-in outage for everyone. The
+// client does not queue commands while disconnected, so no request waits on a
+// dead Redis.
 import type { RequestHandler } from "express";
 import type { Store } from "express-rate-limit";
 import type { Logger } from "pino";
 import { RedisStore } from "rate-limit-redis";
 import { createClient } from "redis";
+
+type RedisClient = ReturnType<typeof newClient>;
+
+function newClient(url: string) {
+  return createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 2_000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 5_000) },
+  });
+}
+
+export interface RedisConnection {
+  /** The client. Commands fail at once (no offline queue) while Redis is unreachable. */
+  readonly client: RedisClient;
+  /** Every key this deployment writes starts with this (REDIS_KEY_PREFIX). */
+  readonly keyPrefix: string;
+  /** Calls `listener` every time the connection becomes ready again, after a start or an outage. */
+  onReady(listener: () => void): void;
+  connect(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function connectRedis(url: string, keyPrefix: string, logger: Logger): RedisConnection {
+  let down = false;
+  const client = newClient(url);
+  client.on("error", (error: unknown) => {
+    if (!down) logger.warn({ err: error }, "Redis is unreachable: rate limits are not enforced and sessions are read from PostgreSQL until it returns");
+    down = true;
+  });
+  client.on("ready", () => {
+    if (down) logger.info("Redis is reachable again: rate limits are enforced and sessions cached");
+    down = false;
+  });
+  return {
+    client,
+    keyPrefix,
+    onReady(listener) {
+      client.on("ready", listener);
+    },
+    async connect() {
+      // Never fails or holds up the start for long: the client keeps
+      // reconnecting in the background, and everything fails open meanwhile.
+      const connecting = client.connect().catch(() => undefined);
+      await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    },
+    async close() {
+      // quit() waits for a connection, which may never come while Redis is down.
+      if (client.isReady) await client.quit().catch(() => client.destroy());
+      else if (client.isOpen) client.destroy();
+    },
+  };
+}
 
 export interface SharedLimits {
   /**
@@ -22,8 +78,6 @@ export interface SharedLimits {
   expressLimiter(prefix: string, build: (store: Store) => RequestHandler): RequestHandler;
   /** Better Auth's rateLimit.customStorage. */
   betterAuthStorage: { consume(key: string, rule: { window: number; max: number }): Promise<{ allowed: boolean; retryAfter: number | null }> };
-  connect(): Promise<void>;
-  close(): Promise<void>;
 }
 
 // INCR the window's counter, starting its expiry on the first hit; returns the count and the time left.
@@ -31,26 +85,11 @@ const CONSUME = `local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}`;
 
-export function createSharedLimits(url: string, keyPrefix: string, logger: Logger): SharedLimits {
-  let down = false;
-  const redis = createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: { connectTimeout: 2_000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 5_000) },
-  });
-  redis.on("error", (error: unknown) => {
-    if (!down) logger.warn({ err: error }, "Redis is unreachable: rate limits are not enforced until it returns");
-    down = true;
-  });
-  redis.on("ready", () => {
-    if (down) logger.info("Redis is reachable again: rate limits are enforced");
-    down = false;
-  });
-
+export function createSharedLimits({ client: redis, keyPrefix, onReady }: RedisConnection): SharedLimits {
   return {
     expressLimiter(prefix, build) {
       let current: RequestHandler | undefined;
-      redis.on("ready", () => {
+      onReady(() => {
         current = undefined;
       });
       return (req, res, next) => {
@@ -67,17 +106,6 @@ export function createSharedLimits(url: string, keyPrefix: string, logger: Logge
           return { allowed: true, retryAfter: null };
         }
       },
-    },
-    async connect() {
-      // Never fails or holds up the start for long: the client keeps
-      // reconnecting in the background, and the limits fail open meanwhile.
-      const connecting = redis.connect().catch(() => undefined);
-      await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
-    },
-    async close() {
-      // quit() waits for a connection, which may never come while Redis is down.
-      if (redis.isReady) await redis.quit().catch(() => redis.destroy());
-      else if (redis.isOpen) redis.destroy();
     },
   };
 }

@@ -9,7 +9,9 @@ import { createKeyStore } from "./keys/key-store.js";
 import { createSigningKeys, type SigningKeys } from "./keys/signing-keys.js";
 import type { AuthServiceConfig } from "./config.js";
 import { createDatabase, type Database } from "./db.js";
-import { createSharedLimits } from "./redis.js";
+import { connectRedis, createSharedLimits } from "./redis.js";
+import { revocationPublisher } from "./sessions/revocations.js";
+import { redisSecondaryStorage } from "./sessions/secondary-storage.js";
 
 export interface AuthService extends RunnableService {
   config: AuthServiceConfig;
@@ -25,14 +27,20 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
   // Scheduled rotation happens even without traffic: the next key is created
   // (and published) on time.
   let rotationTimer: NodeJS.Timeout | undefined;
-  const limits = config.redis ? createSharedLimits(config.redis.url, config.redis.keyPrefix, logger) : undefined;
-  const auth = createAuth(config, db, signingKeys, logger, limits);
+  const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger) : undefined;
+  const shared = redis && {
+    limits: createSharedLimits(redis),
+    sessionCache: redisSecondaryStorage(redis, logger),
+    revocations: revocationPublisher(redis, logger, { tokenLifetimeSeconds: config.jwt.expiresInSeconds }),
+  };
+  const limits = shared?.limits;
+  const auth = createAuth(config, db, signingKeys, logger, shared);
   const lifecycle = serviceLifecycle({
     listen: config,
     // Creating the first key before the first request avoids two concurrent
     // first requests creating two keys.
     beforeListen: async () => {
-      await limits?.connect();
+      await redis?.connect();
       await signingKeys.ensureKey().catch((error: unknown) => {
         logger.warn({ err: error }, "could not load the signing keys at start; they will be loaded on first use");
       });
@@ -43,7 +51,7 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
     },
     release: async () => {
       clearInterval(rotationTimer);
-      await limits?.close();
+      await redis?.close();
       await db.$disconnect();
     },
   });

@@ -2,7 +2,7 @@
 // about trusting tokens is explicit: the issuer, the audience and the allowed
 // algorithms; there is no secret, because tokens are verified with the
 // issuer's public keys.
-import { ConfigError, httpUrl, integer, list, parseEnv, postgresUrl, serviceEnvShape, serviceSettings, type ServiceSettings } from "@authbridge/service-kit";
+import { ConfigError, httpUrl, integer, list, optionalRedisUrl, parseEnv, postgresUrl, redisKeyPrefix, serviceEnvShape, serviceSettings, type ServiceSettings } from "@authbridge/service-kit";
 import { z } from "zod";
 
 export { ConfigError };
@@ -22,6 +22,8 @@ export interface ResourceServiceConfig extends ServiceSettings {
     realm: string;
     jwks: { cooldownMs: number; fetchTimeoutMs: number; staleIfErrorMs: number; maxMaxAgeMs: number };
     cacheSize: number;
+    /** Where the auth-service publishes ended sessions (opt-in); tokens of an ended session are refused. */
+    revocations: { url: string; keyPrefix: string; maxEntries: number } | undefined;
   };
 }
 
@@ -53,6 +55,9 @@ const schema = z.object({
   AUTH_JWKS_STALE_IF_ERROR_SECONDS: integer("AUTH_JWKS_STALE_IF_ERROR_SECONDS", 0, 7 * 86_400, 3_600),
   AUTH_JWKS_MAX_AGE_CAP_SECONDS: integer("AUTH_JWKS_MAX_AGE_CAP_SECONDS", 30, 86_400, 3_600),
   AUTH_TOKEN_CACHE_SIZE: integer("AUTH_TOKEN_CACHE_SIZE", 0, 1_000_000, 10_000),
+  AUTH_REVOCATION_REDIS_URL: optionalRedisUrl("AUTH_REVOCATION_REDIS_URL"),
+  AUTH_REVOCATION_KEY_PREFIX: redisKeyPrefix("AUTH_REVOCATION_KEY_PREFIX"),
+  AUTH_REVOCATION_MAX_ENTRIES: integer("AUTH_REVOCATION_MAX_ENTRIES", 1_000, 10_000_000, 100_000),
 });
 
 /** Reads and validates the configuration; throws a ConfigError listing every problem. */
@@ -77,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ResourceServic
         maxMaxAgeMs: e.AUTH_JWKS_MAX_AGE_CAP_SECONDS * 1000,
       },
       cacheSize: e.AUTH_TOKEN_CACHE_SIZE,
+      revocations: e.AUTH_REVOCATION_REDIS_URL
+        ? { url: e.AUTH_REVOCATION_REDIS_URL, keyPrefix: e.AUTH_REVOCATION_KEY_PREFIX, maxEntries: e.AUTH_REVOCATION_MAX_ENTRIES }
+        : undefined,
     },
   };
 }

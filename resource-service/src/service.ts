@@ -3,6 +3,7 @@
 // it on an ephemeral port.
 import { createLogger, serviceLifecycle, type RunnableService } from "@authbridge/service-kit";
 import { createVerifier, type Verifier } from "@authbridge/verifier";
+import { redisRevocations, type RevocationFeed } from "@authbridge/verifier/revocation";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import type { ResourceServiceConfig } from "./config.js";
@@ -12,10 +13,12 @@ export interface ResourceService extends RunnableService {
   config: ResourceServiceConfig;
   db: Database;
   verifier: Verifier;
+  /** The session revocation feed, when AUTH_REVOCATION_REDIS_URL is set. */
+  revocations: RevocationFeed | undefined;
   app: ReturnType<typeof createApp>;
 }
 
-export function createVerifierFromConfig(config: ResourceServiceConfig, logger: Logger): Verifier {
+export function createVerifierFromConfig(config: ResourceServiceConfig, logger: Logger, revocations?: RevocationFeed): Verifier {
   const { auth } = config;
   return createVerifier({
     issuer: auth.issuer,
@@ -25,6 +28,7 @@ export function createVerifierFromConfig(config: ResourceServiceConfig, logger: 
     ...(auth.maxTokenAgeSeconds !== undefined ? { maxTokenAgeSeconds: auth.maxTokenAgeSeconds } : {}),
     ...(auth.jwksUri !== undefined ? { jwksUri: auth.jwksUri } : {}),
     cacheSize: auth.cacheSize,
+    ...(revocations ? { isRevoked: revocations.isRevoked } : {}),
     keys: auth.jwks,
     logger: logger.child({ component: "jwks" }),
   });
@@ -35,8 +39,21 @@ export function createResourceService(
   logger: Logger = createLogger("resource-service", config.logLevel),
 ): ResourceService {
   const db = createDatabase(config.databaseUrl);
-  const verifier = createVerifierFromConfig(config, logger);
-  const lifecycle = serviceLifecycle({ listen: config, release: () => db.$disconnect() });
+  const { revocations: feed } = config.auth;
+  const revocations = feed && redisRevocations({ ...feed, logger: logger.child({ component: "revocations" }) });
+  const verifier = createVerifierFromConfig(config, logger, revocations);
+  const lifecycle = serviceLifecycle({
+    listen: config,
+    // Loads the revocations in force before the first request (at most 2 s;
+    // the feed goes on connecting in the background if Redis is away).
+    beforeListen: async () => {
+      await revocations?.connect();
+    },
+    release: async () => {
+      await revocations?.close();
+      await db.$disconnect();
+    },
+  });
   const app = createApp({ config, db, verifier, logger, isShuttingDown: lifecycle.isShuttingDown });
-  return { config, db, verifier, logger, app, listen: () => lifecycle.start(app), close: lifecycle.close };
+  return { config, db, verifier, revocations, logger, app, listen: () => lifecycle.start(app), close: lifecycle.close };
 }

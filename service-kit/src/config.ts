@@ -28,6 +28,24 @@ export const postgresUrl = (name: string, example: string) =>
       error: `${name} must be a postgres:// or postgresql:// URL.`,
     });
 
+/** An optional redis:// or rediss:// URL (unset or empty: not used). */
+export const optionalRedisUrl = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === "" ? undefined : value))
+    .refine((value) => value === undefined || (URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol)), {
+      error: `${name} must be a redis:// or rediss:// URL.`,
+    });
+
+/** A Redis key prefix: printable, no spaces, at most 64 characters. */
+export const redisKeyPrefix = (name: string) =>
+  z
+    .string()
+    .optional()
+    .default("authbridge:")
+    .refine((value) => /^[\x21-\x7e]{0,64}$/.test(value), { error: `${name} must be at most 64 printable characters without spaces.` });
+
 export const integer = (name: string, min: number, max: number, fallback: number) =>
   z
     .string()

@@ -1,7 +1,7 @@
 export { createBaseApp, type BaseAppOptions } from "./app-base.js";
 export { acceptBodies, formBody, jsonBody } from "./bodies.js";
 export { databaseUnavailable } from "./database-errors.js";
-export { ConfigError, httpUrl, integer, list, logLevel, origins, parseEnv, parseTrustProxy, postgresUrl } from "./config.js";
+export { ConfigError, httpUrl, integer, list, logLevel, optionalRedisUrl, origins, parseEnv, parseTrustProxy, postgresUrl, redisKeyPrefix } from "./config.js";
 export { answersWithin, healthRoutes, type HealthOptions } from "./health.js";
 export { listen, runMain, serviceLifecycle, type LifecycleOptions, type Listener, type ListenOptions, type RunnableService } from "./lifecycle.js";
 export { serviceEnvShape, serviceSettings, type ServiceSettings } from "./settings.js";

@@ -13,6 +13,15 @@ import { JWKS_PATH } from "../keys/routes.js";
 import { keyPairConfig, type SigningKeys } from "../keys/signing-keys.js";
 import { checkPassword } from "./password-policy.js";
 import type { SharedLimits } from "../redis.js";
+import type { RevocationPublisher } from "../sessions/revocations.js";
+import type { SecondaryStorage } from "better-auth";
+
+/** What the auth-service keeps in Redis when REDIS_URL is set (see redis.ts). */
+export interface SharedState {
+  limits: SharedLimits;
+  sessionCache: SecondaryStorage;
+  revocations: RevocationPublisher;
+}
 
 /**
  * The header that carries the client's address into Better Auth. The Express
@@ -41,7 +50,7 @@ function scrubAuthLog(message: string): string {
   return message.replace(/[^\s@"'<>]+@[^\s@"'<>]+/g, "[email]");
 }
 
-export function createAuth(config: AuthServiceConfig, db: Database, signingKeys: SigningKeys, logger: Logger, limits?: SharedLimits) {
+export function createAuth(config: AuthServiceConfig, db: Database, signingKeys: SigningKeys, logger: Logger, shared?: SharedState) {
   const limit = { window: config.rateLimit.windowSeconds, max: config.rateLimit.max };
   const customRules: Record<string, { window: number; max: number } | false> = {
     // Public keys and cookie-authenticated reads: limiting them per address would
@@ -58,6 +67,10 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
     basePath: "/api/auth",
     secret: config.secret,
     database: prismaAdapter(db, { provider: "postgresql" }),
+    // With Redis, sessions are cached there for every instance (a session
+    // lookup is a Redis GET instead of two PostgreSQL queries) and still
+    // written to PostgreSQL, which stays the source of truth when Redis is away.
+    ...(shared ? { secondaryStorage: shared.sessionCache } : {}),
     trustedOrigins: config.corsOrigins,
     emailAndPassword: {
       enabled: true,
@@ -69,6 +82,7 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
       maxPasswordLength: 128,
     },
     session: {
+      storeSessionInDatabase: true,
       // Off by default: with a cookie cache, a session that was signed out or
       // revoked can still mint tokens from a copy of its cookies until the
       // cache expires. On, it saves the two session queries of every
@@ -81,7 +95,9 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
       window: 60,
       max: 100,
       customRules,
-      ...(limits ? { customStorage: limits.betterAuthStorage } : {}),
+      // Its own atomic script rather than Better Auth's "secondary-storage" mode,
+      // which answers Retry-After with the whole window instead of the time left.
+      ...(shared ? { customStorage: shared.limits.betterAuthStorage } : {}),
     },
     advanced: {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
@@ -103,6 +119,11 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
         logger[level]({ component: "better-auth", ...(err ? { err } : {}) }, scrubAuthLog(message));
       },
     },
+    // Every ended session (sign-out, revoke-session(s), password change with
+    // revokeOtherSessions, user deletion) is announced to the resource-services.
+    ...(shared
+      ? { databaseHooks: { session: { delete: { after: async (session: { id: string }) => shared.revocations.revoke(session.id) } } } }
+      : {}),
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         const field = passwordFields[ctx.path];
