@@ -10,7 +10,7 @@ import type { AuthServiceConfig } from "./config.js";
 import { databaseIsReachable, type Database } from "./db.js";
 import { discoveryRoutes } from "./discovery.js";
 import { jwksRoutes } from "./keys/routes.js";
-import type { SigningKeys } from "./keys/signing-keys.js";
+import { signingUnavailable, type SigningKeys } from "./keys/signing-keys.js";
 import { credentialRateLimit } from "./http/rate-limit.js";
 import type { SharedLimits } from "./redis.js";
 
@@ -55,6 +55,6 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
   );
 
   app.use(notFound);
-  app.use(errorHandler(logger, [databaseUnavailable]));
+  app.use(errorHandler(logger, [databaseUnavailable, signingUnavailable]));
   return app;
 }

@@ -13,6 +13,8 @@ export interface AuthServiceConfig extends ServiceSettings {
   databaseUrl: string;
   /** Better Auth's secret: signs cookies and encrypts the private signing keys. */
   secret: string;
+  /** Earlier secrets, only to decrypt signing keys encrypted before a rotation (BETTER_AUTH_PREVIOUS_SECRETS). */
+  previousSecrets: string[];
   /** The public base URL of this service, e.g. https://auth.example.com. */
   baseUrl: string;
   jwt: {
@@ -39,6 +41,12 @@ const schema = z.object({
   BETTER_AUTH_SECRET: z
     .string({ error: "BETTER_AUTH_SECRET is required: generate one with `openssl rand -base64 32` and keep it secret." })
     .min(32, { error: "BETTER_AUTH_SECRET must be at least 32 characters long; generate one with `openssl rand -base64 32`." }),
+  BETTER_AUTH_PREVIOUS_SECRETS: z
+    .string()
+    .optional()
+    .refine((value) => list(value).every((secret) => secret.length >= 32), {
+      error: "BETTER_AUTH_PREVIOUS_SECRETS must be a comma-separated list of earlier BETTER_AUTH_SECRET values, each at least 32 characters long.",
+    }),
   BETTER_AUTH_URL: httpUrl("BETTER_AUTH_URL").refine((value) => !URL.canParse(value) || ["", "/"].includes(new URL(value).pathname), {
     error: "BETTER_AUTH_URL must be an origin (scheme, host and port) without a path: it is the tokens' issuer, and verifiers find the discovery document under it.",
   }),
@@ -87,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
     ...serviceSettings(e),
     databaseUrl: e.DATABASE_URL,
     secret: e.BETTER_AUTH_SECRET,
+    previousSecrets: list(e.BETTER_AUTH_PREVIOUS_SECRETS).filter((secret) => secret !== e.BETTER_AUTH_SECRET),
     baseUrl,
     jwt: {
       issuer: baseUrl,

@@ -23,7 +23,7 @@ export interface AuthService extends RunnableService {
 
 export function createAuthService(config: AuthServiceConfig, logger: Logger = createLogger("auth-service", config.logLevel)): AuthService {
   const db = createDatabase(config.databaseUrl);
-  const signingKeys = createSigningKeys({ store: createKeyStore(db), secret: config.secret, algorithm: config.jwt.algorithm, policy: config.jwt.rotation });
+  const signingKeys = createSigningKeys({ store: createKeyStore(db), secrets: [config.secret, ...config.previousSecrets], algorithm: config.jwt.algorithm, policy: config.jwt.rotation, logger });
   // Scheduled rotation happens even without traffic: the next key is created
   // (and published) on time.
   let rotationTimer: NodeJS.Timeout | undefined;
@@ -41,9 +41,22 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
     // first requests creating two keys.
     beforeListen: async () => {
       await redis?.connect();
-      await signingKeys.ensureKey().catch((error: unknown) => {
-        logger.warn({ err: error }, "could not load the signing keys at start; they will be loaded on first use");
-      });
+      const ready = await signingKeys.ensureKey().then(
+        () => true,
+        (error: unknown) => {
+          logger.warn({ err: error }, "could not load the signing keys at start; they will be loaded on first use");
+          return false;
+        },
+      );
+      // A secret that cannot decrypt the signing key stops the start (and a
+      // rolling deploy) here, instead of failing every token request later.
+      if (ready) {
+        await signingKeys.checkSecrets().catch(async (error: unknown) => {
+          await redis?.close();
+          await db.$disconnect();
+          throw error;
+        });
+      }
       rotationTimer = setInterval(() => {
         signingKeys.ensureKey().catch((error: unknown) => logger.warn({ err: error }, "the scheduled key check failed; it runs again in a minute"));
       }, 60_000);

@@ -24,7 +24,7 @@ describe("signing key rotation", () => {
     database = await createTestDatabase("auth-service");
     db = createDatabase(database.url);
     clock = Date.parse("2026-01-01T00:00:00Z");
-    keys = createSigningKeys({ store: createKeyStore(db, 0), secret: "rotation-test-secret-0123456789abcdef", algorithm: "EdDSA", policy, now: () => clock });
+    keys = createSigningKeys({ store: createKeyStore(db, 0), secrets: ["rotation-test-secret-0123456789abcdef"], algorithm: "EdDSA", policy, now: () => clock });
   });
   afterAll(async () => {
     await db.$disconnect();

@@ -4,6 +4,7 @@
 //   npm run keys -w @authbridge/auth-service -- rotate              (publishes now, signs after JWT_KEY_PUBLISH_AHEAD_SECONDS)
 //   npm run keys -w @authbridge/auth-service -- rotate --immediate  (incident: signs at once)
 //   npm run keys -w @authbridge/auth-service -- revoke <kid>        (out of the JWKS and out of service now)
+//   npm run keys -w @authbridge/auth-service -- reencrypt           (after rotating BETTER_AUTH_SECRET: see the README)
 //
 // It reads the same configuration as the service (DATABASE_URL, BETTER_AUTH_SECRET, ...).
 // Other instances see the change within 30 s (their key cache); verifiers
@@ -17,14 +18,28 @@ async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
   const config = loadConfig();
   const db = createDatabase(config.databaseUrl);
-  const keys = createSigningKeys({ store: createKeyStore(db, 0), secret: config.secret, algorithm: config.jwt.algorithm, policy: config.jwt.rotation });
+  const keys = createSigningKeys({ store: createKeyStore(db, 0), secrets: [config.secret, ...config.previousSecrets], algorithm: config.jwt.algorithm, policy: config.jwt.rotation });
   try {
     switch (command) {
-      case "list":
+      case "list": {
+        const secrets = new Map((await keys.secretsInUse()).map(({ kid, secret }) => [kid, secret]));
         for (const key of await keys.list()) {
-          process.stdout.write(`${key.kid}  ${key.alg}  created ${key.createdAt.toISOString()}  ${key.state}${key.expiresAt ? `  until ${key.expiresAt.toISOString()}` : ""}\n`);
+          const secret = secrets.get(key.kid) ?? "none";
+          process.stdout.write(
+            `${key.kid}  ${key.alg}  created ${key.createdAt.toISOString()}  ${key.state}${key.expiresAt ? `  until ${key.expiresAt.toISOString()}` : ""}  secret: ${secret}\n`,
+          );
         }
         return 0;
+      }
+      case "reencrypt": {
+        const count = await keys.reencrypt();
+        process.stdout.write(
+          count === 0
+            ? "Every key is already encrypted with the current BETTER_AUTH_SECRET.\n"
+            : `Re-encrypted ${count} key${count === 1 ? "" : "s"} with the current BETTER_AUTH_SECRET; BETTER_AUTH_PREVIOUS_SECRETS can be removed once every instance runs with the new secret.\n`,
+        );
+        return 0;
+      }
       case "rotate": {
         const kid = await keys.rotate({ immediate: args.includes("--immediate") });
         const state = (await keys.list()).find((key) => key.kid === kid)?.state ?? "created";
@@ -42,7 +57,7 @@ async function main(): Promise<number> {
         return 0;
       }
       default:
-        process.stderr.write("Usage: keys list | keys rotate [--immediate] | keys revoke <kid>\n");
+        process.stderr.write("Usage: keys list | keys rotate [--immediate] | keys revoke <kid> | keys reencrypt\n");
         return 2;
     }
   } finally {

@@ -16,6 +16,8 @@ export interface KeyStore {
   retire(id: string, at: Date): Promise<void>;
   /** Sets a key's expiry now, whatever it was (revocation). */
   expire(id: string, at: Date): Promise<void>;
+  /** Replaces a key's encrypted private key (re-encryption under a new secret). */
+  updatePrivateKey(id: string, privateKey: string): Promise<void>;
   /** Forgets the cached keys (the next read goes to the database). */
   invalidate(): void;
 }
@@ -90,6 +92,10 @@ export function createKeyStore(db: Database, ttlMs = 30_000): KeyStore {
     },
     async expire(id, at) {
       await db.jwks.updateMany({ where: { id }, data: { expiresAt: at } });
+      forget();
+    },
+    async updatePrivateKey(id, privateKey) {
+      await db.jwks.update({ where: { id }, data: { privateKey } });
       forget();
     },
     invalidate: forget,

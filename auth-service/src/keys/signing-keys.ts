@@ -6,6 +6,7 @@
 // for every token it signs) and puts key selection in one place of ours.
 import { symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
 import { generateExportedKeyPair, type JWKOptions } from "better-auth/plugins";
+import { HttpProblem } from "@authbridge/service-kit";
 import { importJWK, SignJWT, type JWK, type JWTPayload } from "jose";
 import type { SigningAlgorithm } from "../config.js";
 import { ACCESS_TOKEN_CLAIMS } from "../auth/claims.js";
@@ -30,10 +31,26 @@ export interface SigningKeys {
   /** Takes a key out of the JWKS and out of service now. */
   revoke(kid: string): Promise<void>;
   list(): Promise<Array<{ kid: string; alg: string; createdAt: Date; expiresAt: Date | undefined; state: string }>>;
+  /**
+   * Throws a SigningKeyError when the key that signs now (or the next one)
+   * cannot be decrypted with any configured secret: checked at start, so a
+   * wrong secret stops a deploy instead of failing every token request.
+   */
+  checkSecrets(): Promise<void>;
+  /** Re-encrypts with the current secret every stored key that needs a previous one; returns how many. */
+  reencrypt(): Promise<number>;
+  /** Which configured secret decrypts each stored key: "current", "previous" or "none". */
+  secretsInUse(): Promise<Array<{ kid: string; secret: "current" | "previous" | "none" }>>;
 }
 
 export class SigningKeyError extends Error {
   override name = "SigningKeyError";
+}
+
+/** Maps a SigningKeyError to 503 signing_unavailable (see app.ts): a key this instance cannot decrypt is an operations problem, not a client's. */
+export function signingUnavailable(error: unknown): HttpProblem | undefined {
+  if (!(error instanceof SigningKeyError)) return undefined;
+  return new HttpProblem(503, "signing_unavailable", "Tokens cannot be issued right now; try again shortly.", { "Retry-After": "30" });
 }
 
 export function keyPairConfig(algorithm: SigningAlgorithm): JWKOptions {
@@ -55,14 +72,19 @@ type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
 
 export interface SigningKeysOptions {
   store: KeyStore;
-  secret: string;
+  /** The current BETTER_AUTH_SECRET first (it encrypts new keys), then previous ones (decryption only). */
+  secrets: readonly [string, ...string[]];
   algorithm: SigningAlgorithm;
   policy: RotationPolicy;
+  /** Told once per key that no configured secret decrypts. */
+  logger?: { error(details: object, message: string): void };
   now?: () => number;
 }
 
 export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
-  const { store, secret, algorithm, policy } = options;
+  const { store, secrets, algorithm, policy } = options;
+  const [secret] = secrets;
+  const undecryptable = new Set<string>();
   const clock = options.now ?? Date.now;
   const privateKeys = new Map<string, Promise<ImportedKey>>();
   let creating: Promise<StoredKey> | undefined;
@@ -96,19 +118,32 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
     return plan.signing ?? createOnce();
   }
 
+  /** The private JWK and the index of the secret that decrypted it, or undefined when none does. */
+  async function decrypt(key: StoredKey): Promise<{ jwk: string; secretIndex: number } | undefined> {
+    for (const [secretIndex, candidate] of secrets.entries()) {
+      try {
+        return { jwk: await symmetricDecrypt({ key: candidate, data: JSON.parse(key.privateKey) as string }), secretIndex };
+      } catch {
+        // Not this secret: try the next.
+      }
+    }
+    return undefined;
+  }
+
   function privateKey(key: StoredKey): Promise<ImportedKey> {
     let imported = privateKeys.get(key.id);
     if (!imported) {
       imported = (async () => {
-        let jwk: string;
-        try {
-          jwk = await symmetricDecrypt({ key: secret, data: JSON.parse(key.privateKey) as string });
-        } catch {
+        const decrypted = await decrypt(key);
+        if (!decrypted) {
+          if (!undecryptable.has(key.id)) options.logger?.error({ kid: key.id }, "no configured secret decrypts this signing key: tokens cannot be issued with it");
+          undecryptable.add(key.id);
           throw new SigningKeyError(
-            `The private signing key ${key.id} cannot be decrypted with the current BETTER_AUTH_SECRET: the secret changed since the key was created.`,
+            `The private signing key ${key.id} cannot be decrypted with BETTER_AUTH_SECRET or any of BETTER_AUTH_PREVIOUS_SECRETS: ` +
+              "add the secret it was created under to BETTER_AUTH_PREVIOUS_SECRETS, or, if that secret is lost, run `keys rotate --immediate`.",
           );
         }
-        return importJWK(JSON.parse(jwk) as JWK, key.alg ?? algorithm);
+        return importJWK(JSON.parse(decrypted.jwk) as JWK, key.alg ?? algorithm);
       })();
       imported.catch(() => privateKeys.delete(key.id));
       privateKeys.set(key.id, imported);
@@ -152,6 +187,31 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
       await store.expire(kid, new Date(clock()));
       privateKeys.delete(kid);
       await currentKey();
+    },
+    async checkSecrets() {
+      const keys = (await store.all()).filter((key) => (key.alg ?? "EdDSA") === algorithm);
+      const { signing } = planKeys(keys, clock(), policy);
+      const upcoming = keys.filter((key) => signing && key.createdAt > signing.createdAt && isLive(key, clock()));
+      for (const key of [...(signing ? [signing] : []), ...upcoming]) await privateKey(key);
+    },
+    async reencrypt() {
+      let count = 0;
+      for (const key of await store.all()) {
+        const decrypted = await decrypt(key);
+        if (!decrypted || decrypted.secretIndex === 0) continue;
+        await store.updatePrivateKey(key.id, JSON.stringify(await symmetricEncrypt({ key: secret, data: decrypted.jwk })));
+        count += 1;
+      }
+      return count;
+    },
+    async secretsInUse() {
+      const keys = await store.all();
+      return Promise.all(
+        keys.map(async (key) => {
+          const decrypted = await decrypt(key);
+          return { kid: key.id, secret: !decrypted ? ("none" as const) : decrypted.secretIndex === 0 ? ("current" as const) : ("previous" as const) };
+        }),
+      );
     },
     async list() {
       const now = clock();
