@@ -54,6 +54,7 @@ describe("npm start on the embedded PostgreSQL", () => {
   let env: NodeJS.ProcessEnv;
   let authUrl: string;
   let resourceUrl: string;
+  let demoUrl: string;
   let pgPort: number;
 
   beforeAll(async () => {
@@ -62,14 +63,17 @@ describe("npm start on the embedded PostgreSQL", () => {
     await chmod(dataDir, 0o755);
     const authPort = await freePortBelow32768();
     const resourcePort = await freePortBelow32768();
+    const demoPort = await freePortBelow32768();
     pgPort = await freePortBelow32768();
     authUrl = `http://localhost:${authPort}`;
     resourceUrl = `http://localhost:${resourcePort}`;
+    demoUrl = `http://localhost:${demoPort}`;
     env = {
       ...process.env,
       STACK_DATA_DIR: dataDir,
       AUTH_SERVICE_PORT: String(authPort),
       RESOURCE_SERVICE_PORT: String(resourcePort),
+      DEMO_PORT: String(demoPort),
       EMBEDDED_POSTGRES_PORT: String(pgPort),
       LOG_LEVEL: "warn",
     };
@@ -86,6 +90,7 @@ describe("npm start on the embedded PostgreSQL", () => {
     expect(stack.output()).toMatch(/Applied 1 migration\(s\) to authbridge_resource/);
     expect(stack.output()).toMatch(new RegExp(`auth-service +${authUrl}`));
     expect(stack.output()).toMatch(new RegExp(`resource-service +${resourceUrl}/api/v1/posts`));
+    expect(stack.output()).toMatch(new RegExp(`demo page +${demoUrl}`));
     expect(stack.output()).toMatch(/Stack ready in \d+ ms/);
     expect(stack.output()).not.toMatch(/postgres:[^*@]+@/);
     expect((await fetch(`${authUrl}/readyz`)).status).toBe(200);
@@ -93,6 +98,11 @@ describe("npm start on the embedded PostgreSQL", () => {
     // The resource-service trusts the auth-service's tokens through discovery alone.
     const anonymous = await fetch(`${resourceUrl}/api/v1/users/me`);
     expect(anonymous.status).toBe(401);
+    // The demo page knows both services, and the auth-service lets it send its cookie.
+    expect(await (await fetch(`${demoUrl}/config.json`)).json()).toMatchObject({ authUrl, apiUrl: resourceUrl });
+    const session = await fetch(`${authUrl}/api/auth/get-session`, { headers: { origin: demoUrl } });
+    expect(session.headers.get("access-control-allow-origin")).toBe(demoUrl);
+    expect(session.headers.get("access-control-allow-credentials")).toBe("true");
     expect(statSync(path.join(dataDir, "dev-secret")).mode & 0o777).toBe(0o600);
 
     stack.child.kill("SIGTERM");

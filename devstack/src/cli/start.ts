@@ -4,7 +4,8 @@
 //    data lives in .data/postgres (reused on the next start).
 // 2. Each service's database is created if missing and migrated only when a
 //    migration is pending (the migration engine costs ~12 s; the check ~10 ms).
-// 3. The services start; the stack prints their URLs once all are ready.
+// 3. The services and the demo page's server start; the stack prints their
+//    URLs once all are ready.
 // 4. Ctrl-C or SIGTERM: services drain and stop first, PostgreSQL last.
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -99,6 +100,12 @@ function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
+/** A comma-separated origin list with `origin` added (once). */
+function withOrigin(origins: string, origin: string): string {
+  const list = origins.split(",").map((item) => item.trim()).filter(Boolean);
+  return (list.includes(origin) ? list : [...list, origin]).join(",");
+}
+
 function redactPassword(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = "***";
@@ -133,6 +140,7 @@ async function main(): Promise<void> {
   try {
     const authPort = portFromEnv("AUTH_SERVICE_PORT", 4000);
     const resourcePort = portFromEnv("RESOURCE_SERVICE_PORT", 4001);
+    const demoPort = portFromEnv("DEMO_PORT", 4002);
     if (process.env.DATABASE_URL && !process.env.BETTER_AUTH_SECRET) {
       throw new Error(
         "BETTER_AUTH_SECRET is required when DATABASE_URL is set: generate one with `openssl rand -base64 32` and put it in the environment or .env.",
@@ -162,13 +170,16 @@ async function main(): Promise<void> {
     const authUrl = process.env.AUTH_PUBLIC_URL ?? `http://localhost:${authPort}`;
     const resourceUrl = process.env.RESOURCE_PUBLIC_URL ?? `http://localhost:${resourcePort}`;
     const audience = process.env.JWT_AUDIENCE ?? resourceUrl;
-    const corsOrigins = process.env.CORS_ORIGINS ?? "http://localhost:3000";
+    // The demo page calls the auth-service with its session cookie: on the
+    // same host name as the auth-service, the two are same-site and the cookie goes along.
+    const demoUrl = process.env.DEMO_PUBLIC_URL ?? `http://${new URL(authUrl).hostname}:${demoPort}`;
+    const corsOrigins = withOrigin(process.env.CORS_ORIGINS ?? "http://localhost:3000", new URL(demoUrl).origin);
     const host = process.env.STACK_HOST ?? "127.0.0.1";
     const secret = await betterAuthSecret(postgres, paths.secretFile);
     const track = (child: ChildProcess) => children.push(child);
 
-    // The two start side by side: the resource-service fetches the auth-service's keys only when a token arrives.
-    const [auth, resource] = await Promise.all([
+    // They start side by side: the resource-service fetches the auth-service's keys only when a token arrives.
+    const [auth, resource, demo] = await Promise.all([
       startService("auth-service", {
       ...process.env,
       PORT: String(authPort),
@@ -190,8 +201,16 @@ async function main(): Promise<void> {
       AUTH_AUDIENCE: audience,
       CORS_ORIGINS: corsOrigins,
     }, track),
+      // The demo page's static server: it only needs to know where the two services are.
+      startService("demo", {
+      ...withoutSecrets(process.env),
+      PORT: String(demoPort),
+      HOST: host,
+      AUTH_URL: authUrl,
+      API_URL: resourceUrl,
+    }, track),
     ]);
-    for (const service of [auth, resource]) {
+    for (const service of [auth, resource, demo]) {
       service.child.once("exit", (code) => {
         if (!stopping) {
           log(`${service.name} exited unexpectedly (code ${code}).`);
@@ -204,6 +223,7 @@ async function main(): Promise<void> {
     log(
       [
         `Stack ready in ${Math.round(ready - started)} ms (PostgreSQL ${Math.round(pgReady - started)} ms, migrations ${Math.round(migrated - pgReady)} ms, services ${Math.round(ready - migrated)} ms).`,
+        `  demo page          ${demoUrl}`,
         `  auth-service       ${authUrl}`,
         `  resource-service   ${resourceUrl}/api/v1/posts`,
         `  JWKS               ${authUrl}/api/auth/jwks`,

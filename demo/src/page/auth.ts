@@ -1,0 +1,54 @@
+// Better Auth's email-and-password endpoints at the auth-service, called from
+// the browser with the session cookie (credentials: "include"). The client
+// library covers the API and tokens; signing in and out is Better Auth's.
+// Failures come back as the client's typed errors, read from problem+json.
+import { errorFromResponse } from "@authbridge/client";
+
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export class AuthSession {
+  private readonly base: string;
+  constructor(
+    authUrl: string,
+    private readonly fetcher: typeof fetch,
+  ) {
+    this.base = `${authUrl.replace(/\/+$/, "")}/api/auth`;
+  }
+
+  /** Creates an account. It does not sign in: the auth-service answers an existing address exactly like a new one. */
+  async signUp(input: { name: string; email: string; password: string }): Promise<void> {
+    await this.post("/sign-up/email", input);
+  }
+
+  async signIn(input: { email: string; password: string }): Promise<User> {
+    const body = (await this.post("/sign-in/email", input)) as { user: User };
+    return body.user;
+  }
+
+  async signOut(): Promise<void> {
+    await this.post("/sign-out", {});
+  }
+
+  /** The signed-in user, or null without a session. */
+  async current(): Promise<User | null> {
+    const response = await this.fetcher(`${this.base}/get-session`, { credentials: "include", headers: { accept: "application/json" } });
+    if (!response.ok) throw await errorFromResponse(response);
+    const body = (await response.json()) as { user?: User } | null;
+    return body?.user ?? null;
+  }
+
+  private async post(path: string, body: unknown): Promise<unknown> {
+    const response = await this.fetcher(`${this.base}${path}`, {
+      method: "POST",
+      credentials: "include",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw await errorFromResponse(response);
+    return response.json();
+  }
+}
