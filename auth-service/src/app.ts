@@ -1,6 +1,6 @@
 // The Express application, built from its parts and never listening itself
 // (tests wrap it in supertest or listen on an ephemeral port).
-import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, formBody, healthRoutes, jsonBody, notFound } from "@authbridge/service-kit";
+import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, formBody, healthRoutes, installMetrics, jsonBody, notFound } from "@authbridge/service-kit";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { ACCESS_TOKEN_CLAIMS } from "./auth/claims.js";
@@ -11,6 +11,7 @@ import { databaseIsReachable, type Database } from "./db.js";
 import { discoveryRoutes } from "./discovery.js";
 import { jwksRoutes } from "./keys/routes.js";
 import { signingUnavailable, type SigningKeys } from "./keys/signing-keys.js";
+import { AUTH_BASE_PATH, authServiceMetrics } from "./http/metrics.js";
 import { credentialRateLimit } from "./http/rate-limit.js";
 import type { SharedLimits } from "./redis.js";
 
@@ -37,13 +38,18 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
     exposedHeaders: ["set-auth-jwt", "retry-after"],
   });
 
+  const metrics = installMetrics(app, { service: "auth-service", settings: config.metrics, logger });
+  const authMetrics = metrics && authServiceMetrics(metrics.registry, Object.values(auth.api));
+
   app.use(healthRoutes({ isReady: () => databaseIsReachable(db), isShuttingDown }));
   app.use(discoveryRoutes(config, ACCESS_TOKEN_CLAIMS));
   app.use(jwksRoutes(signingKeys, config.jwksMaxAgeSeconds));
 
+  if (authMetrics) app.use(AUTH_BASE_PATH, authMetrics.labelRoutes);
+  const onLimited = authMetrics?.limited;
   const credentialLimit = limits
-    ? limits.expressLimiter("credentials:", (store) => credentialRateLimit({ ...config.rateLimit, store, logger }))
-    : credentialRateLimit(config.rateLimit);
+    ? limits.expressLimiter("credentials:", (store) => credentialRateLimit({ ...config.rateLimit, store, logger, onLimited }))
+    : credentialRateLimit({ ...config.rateLimit, onLimited });
   app.post(["/api/auth/sign-in/email", "/api/auth/sign-up/email"], credentialLimit);
   app.all(
     "/api/auth/*splat",
@@ -51,7 +57,7 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
     acceptBodies(["application/json", "application/x-www-form-urlencoded"]),
     jsonBody(BODY_LIMIT),
     formBody(BODY_LIMIT),
-    betterAuthHandler(auth, config.baseUrl),
+    betterAuthHandler(auth, config.baseUrl, authMetrics?.answered),
   );
 
   app.use(notFound);

@@ -54,6 +54,8 @@ describe("configuration", () => {
     [{ CORS_ORIGINS: "*" }, "CORS_ORIGINS must be a comma-separated list of origins"],
     [{ CORS_ORIGINS: "https://app.example.com/path" }, "CORS_ORIGINS must be a comma-separated list of origins"],
     [{ TRUST_PROXY: "true" }, "TRUST_PROXY=true would trust any X-Forwarded-For header"],
+    [{ METRICS_TOKEN: "too-short" }, "METRICS_TOKEN must be 32 to 512 printable characters without spaces"],
+    [{ METRICS_HOST: "0.0.0.0" }, "METRICS_HOST is set but METRICS_PORT is not"],
   ])("refuses %j with a full sentence", (override, message) => {
     expect(problems({ ...valid, ...override })).toContain(message);
   });

@@ -1,12 +1,13 @@
 // The resource-service's Express application, built from its parts and never
 // listening itself.
-import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, healthRoutes, jsonBody, notFound } from "@authbridge/service-kit";
+import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, healthRoutes, installMetrics, jsonBody, notFound } from "@authbridge/service-kit";
 import type { Verifier } from "@authbridge/verifier";
 import { optionalAuth, requireAuth } from "@authbridge/verifier/express";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import type { ResourceServiceConfig } from "./config.js";
 import { databaseIsReachable, type Database } from "./db.js";
+import { authMetrics } from "./http/auth-metrics.js";
 import { authProblems } from "./http/auth-problems.js";
 import { postRepository } from "./posts/repository.js";
 import { postsRouter } from "./posts/router.js";
@@ -36,6 +37,9 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
     exposedHeaders: ["www-authenticate", "location", "retry-after"],
   });
 
+  const metrics = installMetrics(app, { service: "resource-service", settings: config.metrics, logger });
+  const tokenMetrics = metrics && authMetrics(metrics.registry, verifier);
+
   app.use(healthRoutes({ isReady: () => databaseIsReachable(db), isShuttingDown }));
 
   const auth = { requireAuth: requireAuth(verifier), optionalAuth: optionalAuth(verifier) };
@@ -46,6 +50,7 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   app.use("/api/v1/posts", postsRouter({ posts, ...auth }));
 
   app.use(notFound);
+  if (tokenMetrics) app.use(tokenMetrics.countRequestRefusals);
   app.use(errorHandler(logger, [authProblems(config.auth.realm), databaseUnavailable]));
   return app;
 }

@@ -43,6 +43,25 @@ describe("configuration", () => {
     expect(problems({ ...valid, ...override })).toContain(message);
   });
 
+  it("serves no metrics by default, and reads where to serve them", () => {
+    expect(loadConfig(valid).metrics).toEqual({ port: undefined, host: "127.0.0.1", token: undefined });
+    const token = "a".repeat(32);
+    expect(loadConfig({ ...valid, HOST: "0.0.0.0", METRICS_PORT: "9464", METRICS_TOKEN: token }).metrics).toEqual({ port: 9464, host: "0.0.0.0", token });
+    expect(loadConfig({ ...valid, METRICS_PORT: "9464", METRICS_HOST: "10.0.0.5" }).metrics.host).toBe("10.0.0.5");
+  });
+
+  it.each([
+    [{ METRICS_PORT: "70000" }, 'METRICS_PORT must be a port number from 1 to 65535, but it is "70000".'],
+    [{ METRICS_PORT: "0" }, 'METRICS_PORT must be a port number from 1 to 65535, but it is "0".'],
+    [{ PORT: "9464", METRICS_PORT: "9464" }, "METRICS_PORT must differ from PORT (both are 9464)"],
+    [{ METRICS_HOST: "0.0.0.0" }, "METRICS_HOST is set but METRICS_PORT is not"],
+    [{ METRICS_TOKEN: "short-secret" }, "METRICS_TOKEN must be 32 to 512 printable characters without spaces; generate one with openssl rand -hex 32."],
+  ])("refuses metrics settings %j with a full sentence", (override, message) => {
+    const text = problems({ ...valid, ...override });
+    expect(text).toContain(message);
+    expect(text).not.toContain("short-secret");
+  });
+
   it("stops the process with the message and no stack trace", () => {
     const server = fileURLToPath(new URL("../src/server.ts", import.meta.url));
     const result = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", server], {

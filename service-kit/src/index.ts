@@ -4,7 +4,8 @@ export { databaseUnavailable } from "./database-errors.js";
 export { ConfigError, httpUrl, integer, list, logLevel, optionalRedisUrl, origins, parseEnv, parseTrustProxy, postgresUrl, redisKeyPrefix } from "./config.js";
 export { answersWithin, healthRoutes, type HealthOptions } from "./health.js";
 export { listen, runMain, serviceLifecycle, type LifecycleOptions, type Listener, type ListenOptions, type RunnableService } from "./lifecycle.js";
-export { serviceEnvShape, serviceSettings, type ServiceSettings } from "./settings.js";
+export { installMetrics, labelRoute, metricsEndpointOf, UNMATCHED_ROUTE, type MetricsEndpoint, type MetricsOptions, type ServiceMetrics } from "./metrics.js";
+export { serviceEnvShape, serviceSettings, type MetricsSettings, type ServiceSettings } from "./settings.js";
 export { createLogger, REDACTED_PATHS, requestLogger, serializeError } from "./logger.js";
 export {
   errorHandler,

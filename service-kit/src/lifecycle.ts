@@ -9,6 +9,7 @@ import type { Express } from "express";
 import type { Logger } from "pino";
 import type { Duplex } from "node:stream";
 import { ConfigError } from "./config.js";
+import { metricsEndpointOf } from "./metrics.js";
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle } from "./problem.js";
 
 export interface Listener {
@@ -81,18 +82,32 @@ export interface LifecycleOptions {
 export function serviceLifecycle(options: LifecycleOptions) {
   let shuttingDown = false;
   let listener: Listener | undefined;
+  let metricsListener: Listener | undefined;
   let closing: Promise<void> | undefined;
   return {
     isShuttingDown: () => shuttingDown,
     async start(app: Express): Promise<string> {
       await options.beforeListen?.();
       listener = await listen(app, options.listen);
+      // Metrics on a listener of their own (METRICS_PORT): closed after the
+      // main one has drained, so the last scrapes see the shutdown.
+      const metrics = metricsEndpointOf(app);
+      if (metrics) {
+        const main = listener;
+        metricsListener = await listen(metrics.app, { host: metrics.host, port: metrics.port, shutdownTimeoutMs: options.listen.shutdownTimeoutMs }).catch(
+          async (error: unknown) => {
+            await main.close();
+            throw error;
+          },
+        );
+      }
       return listener.url;
     },
     close(): Promise<void> {
       closing ??= (async () => {
         shuttingDown = true;
         await listener?.close();
+        await metricsListener?.close();
         await options.release();
       })();
       return closing;

@@ -1,7 +1,22 @@
 // The settings every service reads the same way: where it listens, who may
-// call it from a browser, which proxies it trusts, how it logs and stops.
+// call it from a browser, which proxies it trusts, how it logs and stops, and
+// where its metrics are served.
 import { z } from "zod";
-import { integer, list, logLevel, origins, parseTrustProxy } from "./config.js";
+import { ConfigError, integer, list, logLevel, origins, parseTrustProxy } from "./config.js";
+
+/**
+ * Where /metrics is served (see metrics.ts). Off unless METRICS_PORT or
+ * METRICS_TOKEN is set: metrics describe traffic, failures and sign-in
+ * attempts, which the public should not read.
+ */
+export interface MetricsSettings {
+  /** METRICS_PORT: serve /metrics on a listener of its own on this port; the main port then never serves it. */
+  port: number | undefined;
+  /** METRICS_HOST: that listener's address (default HOST). */
+  host: string;
+  /** METRICS_TOKEN: the bearer token /metrics requires, wherever it is served. */
+  token: string | undefined;
+}
 
 export interface ServiceSettings {
   host: string;
@@ -15,7 +30,27 @@ export interface ServiceSettings {
   shutdownTimeoutMs: number;
   /** How long to keep serving (readiness already 503) after SIGTERM before closing the port. */
   shutdownDelayMs: number;
+  metrics: MetricsSettings;
 }
+
+const unsetIfEmpty = (value: string | undefined) => (value === "" ? undefined : value);
+
+const optionalPort = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return undefined;
+      const parsed = Number(value);
+      if (!/^\d+$/.test(value) || parsed < 1 || parsed > 65535) {
+        ctx.addIssue({ code: "custom", message: `${name} must be a port number from 1 to 65535, but it is "${value}".` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+/** At least 32 printable characters: a bearer token guessed in a few tries would protect nothing. */
+const METRICS_TOKEN_PATTERN = /^[\x21-\x7e]{32,512}$/;
 
 /** The zod shape of the common variables; spread it into a service's schema. */
 export function serviceEnvShape(defaultPort: number) {
@@ -27,12 +62,29 @@ export function serviceEnvShape(defaultPort: number) {
     LOG_LEVEL: logLevel,
     SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", 0, 120_000, 10_000),
     SHUTDOWN_DELAY_MS: integer("SHUTDOWN_DELAY_MS", 0, 60_000, 0),
+    METRICS_PORT: optionalPort("METRICS_PORT"),
+    METRICS_HOST: z.string().optional().transform(unsetIfEmpty),
+    METRICS_TOKEN: z
+      .string()
+      .optional()
+      .transform(unsetIfEmpty)
+      .refine((value) => value === undefined || METRICS_TOKEN_PATTERN.test(value), {
+        error: "METRICS_TOKEN must be 32 to 512 printable characters without spaces; generate one with openssl rand -hex 32.",
+      }),
   };
 }
 
 type ServiceEnv = z.output<z.ZodObject<ReturnType<typeof serviceEnvShape>>>;
 
 export function serviceSettings(e: ServiceEnv): ServiceSettings {
+  if (e.METRICS_HOST !== undefined && e.METRICS_PORT === undefined) {
+    throw new ConfigError(
+      "METRICS_HOST is set but METRICS_PORT is not: set METRICS_PORT to serve metrics on a listener of their own at that address, or remove METRICS_HOST.",
+    );
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError(`METRICS_PORT must differ from PORT (both are ${e.PORT}): metrics are served on a listener of their own.`);
+  }
   return {
     host: e.HOST,
     port: e.PORT,
@@ -41,5 +93,6 @@ export function serviceSettings(e: ServiceEnv): ServiceSettings {
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? e.HOST, token: e.METRICS_TOKEN },
   };
 }

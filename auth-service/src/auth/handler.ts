@@ -6,33 +6,46 @@
 // - every error Better Auth answers becomes application/problem+json (its
 //   `code` and `message` stay, so Better Auth's own client keeps working), and
 //   responses are marked no-store (sessions and tokens must never be cached).
-import type { RequestHandler } from "express";
+// Each answer can be observed (status, problem code, whether it hands out a
+// token), for metrics; never its body or headers' values.
+import type { Request, RequestHandler } from "express";
 import { getRequest, setResponse } from "better-call/node";
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemType, statusTitle } from "@authbridge/service-kit";
 import { CLIENT_IP_HEADER, type Auth } from "./better-auth.js";
 
-export function betterAuthHandler(auth: Auth, baseUrl: string): RequestHandler {
+/** What Better Auth answered a request, as far as metrics may know it. */
+export interface AuthAnswer {
+  status: number;
+  /** The problem's `code`, for an error. */
+  code: string | undefined;
+  /** Whether the answer hands out a JWT in the set-auth-jwt header. */
+  jwtHeader: boolean;
+}
+
+export function betterAuthHandler(auth: Auth, baseUrl: string, onAnswer?: (req: Request, answer: AuthAnswer) => void): RequestHandler {
   return async (req, res, next) => {
     req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "";
     try {
       const response = await auth.handler(getRequest({ base: baseUrl, request: req }));
-      await setResponse(res, await normalize(response));
+      const { normalized, code } = await normalize(response);
+      onAnswer?.(req, { status: normalized.status, code, jwtHeader: normalized.headers.has("set-auth-jwt") });
+      await setResponse(res, normalized);
     } catch (error: unknown) {
       next(error);
     }
   };
 }
 
-async function normalize(response: Response): Promise<Response> {
+async function normalize(response: Response): Promise<{ normalized: Response; code: string | undefined }> {
   const headers = new Headers(response.headers);
   headers.set("cache-control", "no-store");
   if (response.status < 400) {
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    return { normalized: new Response(response.body, { status: response.status, statusText: response.statusText, headers }), code: undefined };
   }
   const problem = await toProblem(response, headers);
   headers.set("content-type", PROBLEM_CONTENT_TYPE);
   headers.delete("content-length");
-  return new Response(JSON.stringify(problem), { status: response.status, headers });
+  return { normalized: new Response(JSON.stringify(problem), { status: response.status, headers }), code: String(problem.code) };
 }
 
 async function toProblem(response: Response, headers: Headers): Promise<Record<string, unknown>> {

@@ -2,7 +2,7 @@
 // Better Auth's own limiter. Keyed on req.ip: with TRUST_PROXY unset that is the
 // socket's address, so a spoofed X-Forwarded-For cannot open a fresh bucket.
 import { rateLimit, ipKeyGenerator, type Store } from "express-rate-limit";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import { HttpProblem } from "@authbridge/service-kit";
 
 export interface RateLimitOptions {
@@ -12,6 +12,8 @@ export interface RateLimitOptions {
   store?: Store | undefined;
   /** Where store errors go (Redis outages are logged once by redis.ts, so these are debug). */
   logger?: { debug(details: object, message: string): void } | undefined;
+  /** Hears each request the limit refuses (for metrics). */
+  onLimited?: ((req: Request) => void) | undefined;
 }
 
 export function credentialRateLimit(options: RateLimitOptions): RequestHandler {
@@ -34,6 +36,7 @@ export function credentialRateLimit(options: RateLimitOptions): RequestHandler {
     // IPv6 clients are limited per /56, as one subscriber usually holds a whole prefix.
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? ""),
     handler: (req, _res, next) => {
+      options.onLimited?.(req);
       const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + options.windowSeconds * 1000) - Date.now()) / 1000));
       next(

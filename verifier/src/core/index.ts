@@ -8,6 +8,17 @@ export {
   type AuthFailureReason,
 } from "./errors.js";
 export { extractBearerToken, type TokenSource } from "./extract.js";
-export { createKeySet, discoverJwksUri, KeySetFetchError, maxAge, type KeySet, type KeySetOptions, type KeySetStats, type VerifierLogger } from "./key-set.js";
+export {
+  createKeySet,
+  discoverJwksUri,
+  KeySetFetchError,
+  maxAge,
+  type JwksFetchResult,
+  type KeySet,
+  type KeySetObserver,
+  type KeySetOptions,
+  type KeySetStats,
+  type VerifierLogger,
+} from "./key-set.js";
 export { claimsToPrincipal, type Principal } from "./principal.js";
-export { createVerifier, VerifierConfigError, type Verifier, type VerifierOptions } from "./verifier.js";
+export { createVerifier, VerifierConfigError, type Verifier, type VerifierObserver, type VerifierOptions } from "./verifier.js";

@@ -8,11 +8,15 @@
 //   refresh runs, so no request waits for a routine refresh.
 // - An unknown `kid` triggers a refetch at most once per cooldown, however many
 //   requests carry it, and concurrent refetches share one request.
-// - Every fetch has a timeout and a size limit.
+// - Every fetch has a timeout and a size limit; a refresh is a conditional
+//   request (If-None-Match) when the JWKS sent an ETag, and a 304 keeps the
+//   keys already imported.
 // - Stale-if-error: while the JWKS is unreachable, keys already known keep
 //   verifying tokens until `staleIfError` after they went stale (jose's
 //   createRemoteJWKSet drops them instead); an outage and its end are logged
 //   once each.
+// - Observers hear every fetch's result (for metrics); the key set itself
+//   never depends on a metrics library.
 import { importJWK, type JWK } from "jose";
 import { InvalidTokenError, KeysUnavailableError } from "./errors.js";
 
@@ -21,6 +25,21 @@ type VerificationKey = Awaited<ReturnType<typeof importJWK>>;
 export interface VerifierLogger {
   info(details: object, message: string): void;
   warn(details: object, message: string): void;
+}
+
+/**
+ * How a JWKS refresh ended: `ok` (keys read), `not_modified` (a 304 to the
+ * conditional request: the keys held are still current), or why it failed:
+ * `timeout`, `network_error` (no answer), `http_error` (an error status),
+ * `invalid_response` (not JSON, too large, no `keys`), `discovery_error` (the
+ * discovery document could not be had, so no JWKS request was made).
+ */
+export type JwksFetchResult = "ok" | "not_modified" | "timeout" | "network_error" | "http_error" | "invalid_response" | "discovery_error";
+
+/** Called synchronously by the key set; every method is optional and must return quickly. */
+export interface KeySetObserver {
+  /** A JWKS refresh ended (one call per attempt, background refreshes included). */
+  jwksFetch?(result: JwksFetchResult): void;
 }
 
 export interface KeySetOptions {
@@ -43,6 +62,8 @@ export interface KeySetOptions {
   staleIfErrorMs?: number;
   fetch?: typeof fetch;
   logger?: VerifierLogger;
+  /** Hears every fetch's result; more can be added with `observe`. */
+  observer?: KeySetObserver;
   now?: () => number;
 }
 
@@ -61,6 +82,8 @@ export interface KeySet {
   /** Whether `kid` is currently published (used to drop cached verdicts of revoked keys). */
   has(kid: string): boolean;
   stats(): KeySetStats;
+  /** Adds an observer; returns the function that removes it. */
+  observe(observer: KeySetObserver): () => void;
 }
 
 interface CachedKey {
@@ -73,25 +96,56 @@ const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k"] as const;
 
 export class KeySetFetchError extends Error {
   override name = "KeySetFetchError";
+  constructor(
+    message: string,
+    /** Why the fetch failed, as reported to observers. */
+    readonly result: Exclude<JwksFetchResult, "ok" | "not_modified"> = "invalid_response",
+  ) {
+    super(message);
+  }
 }
 
-async function fetchJson(fetcher: typeof fetch, url: string, timeoutMs: number): Promise<{ body: unknown; maxAgeSeconds: number | undefined }> {
+// By name, not by class: the abort is a DOMException, which may come from another realm.
+const errorName = (error: unknown) => (typeof error === "object" && error !== null && "name" in error ? String(error.name) : "");
+const timedOut = (error: unknown) => errorName(error) === "TimeoutError" || errorName(error) === "AbortError";
+const messageOf = (error: unknown) => (typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error));
+
+type Fetched =
+  | { notModified: false; body: unknown; etag: string | undefined; maxAgeSeconds: number | undefined }
+  | { notModified: true; maxAgeSeconds: number | undefined };
+
+async function fetchJson(fetcher: typeof fetch, url: string, timeoutMs: number, etag?: string): Promise<Fetched> {
   let response: Response;
   try {
-    response = await fetcher(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetcher(url, {
+      // A revalidation: fetch would otherwise add `Cache-Control: no-cache` to a
+      // conditional request, which servers (Express among them) answer in full.
+      headers: { accept: "application/json", ...(etag ? { "if-none-match": etag, "cache-control": "max-age=0" } : {}) },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (error: unknown) {
-    throw new KeySetFetchError(`${url} could not be fetched: ${error instanceof Error ? error.message : String(error)}`);
+    throw new KeySetFetchError(`${url} could not be fetched: ${messageOf(error)}`, timedOut(error) ? "timeout" : "network_error");
+  }
+  const maxAgeSeconds = maxAge(response.headers.get("cache-control"));
+  if (etag && response.status === 304) {
+    await response.body?.cancel();
+    return { notModified: true, maxAgeSeconds };
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new KeySetFetchError(`${url} answered ${response.status}`);
+    throw new KeySetFetchError(`${url} answered ${response.status}`, "http_error");
   }
   const declared = Number(response.headers.get("content-length") ?? 0);
   if (declared > MAX_DOCUMENT_BYTES) {
     await response.body?.cancel();
     throw new KeySetFetchError(`${url} is larger than ${MAX_DOCUMENT_BYTES} bytes`);
   }
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error: unknown) {
+    throw new KeySetFetchError(`${url} could not be read: ${messageOf(error)}`, timedOut(error) ? "timeout" : "network_error");
+  }
   if (text.length > MAX_DOCUMENT_BYTES) throw new KeySetFetchError(`${url} is larger than ${MAX_DOCUMENT_BYTES} bytes`);
   let body: unknown;
   try {
@@ -99,7 +153,7 @@ async function fetchJson(fetcher: typeof fetch, url: string, timeoutMs: number):
   } catch {
     throw new KeySetFetchError(`${url} did not answer JSON`);
   }
-  return { body, maxAgeSeconds: maxAge(response.headers.get("cache-control")) };
+  return { notModified: false, body, etag: response.headers.get("etag") ?? undefined, maxAgeSeconds };
 }
 
 /** max-age from a Cache-Control header: 0 for no-store/no-cache, undefined when absent. */
@@ -145,8 +199,8 @@ async function importKeys(body: unknown, algorithms: readonly string[], logger: 
  */
 export async function discoverJwksUri(options: { issuer: string; fetch?: typeof fetch; timeoutMs?: number }): Promise<string> {
   const issuer = options.issuer.replace(/\/+$/, "");
-  const { body } = await fetchJson(options.fetch ?? fetch, `${issuer}/.well-known/openid-configuration`, options.timeoutMs ?? 5_000);
-  const document = body as { issuer?: unknown; jwks_uri?: unknown } | null;
+  const fetched = await fetchJson(options.fetch ?? fetch, `${issuer}/.well-known/openid-configuration`, options.timeoutMs ?? 5_000);
+  const document = (fetched.notModified ? undefined : fetched.body) as { issuer?: unknown; jwks_uri?: unknown } | null;
   if (document?.issuer !== options.issuer && document?.issuer !== issuer) {
     throw new KeySetFetchError(`the discovery document names the issuer ${JSON.stringify(document?.issuer)}, not ${options.issuer}`);
   }
@@ -169,6 +223,8 @@ export function createKeySet(options: KeySetOptions): KeySet {
   const { logger, algorithms } = options;
 
   let keys: Map<string, CachedKey> | undefined;
+  /** The ETag of the JWKS response the keys came from, for conditional refreshes. */
+  let etag: string | undefined;
   let freshUntil = 0;
   let lastAttempt = Number.NEGATIVE_INFINITY;
   let jwksUri = options.jwksUri;
@@ -176,22 +232,37 @@ export function createKeySet(options: KeySetOptions): KeySet {
   let fetches = 0;
   let failures = 0;
   let degraded = false;
+  const observers: KeySetObserver[] = options.observer ? [options.observer] : [];
 
   const discover = () => discoverJwksUri({ issuer: options.issuer, fetch: fetcher, timeoutMs });
+  const lifetimeMs = (maxAgeSeconds: number | undefined) =>
+    maxAgeSeconds === undefined ? defaultMaxAgeMs : Math.min(Math.max(maxAgeSeconds * 1000, minMaxAgeMs), maxMaxAgeMs);
+
+  async function fetchKeys(): Promise<JwksFetchResult> {
+    try {
+      jwksUri ??= await discover();
+    } catch (error: unknown) {
+      throw new KeySetFetchError(error instanceof Error ? error.message : String(error), "discovery_error");
+    }
+    fetches += 1;
+    const fetched = await fetchJson(fetcher, jwksUri, timeoutMs, keys ? etag : undefined);
+    if (!fetched.notModified) {
+      keys = await importKeys(fetched.body, algorithms, logger);
+      etag = fetched.etag;
+    }
+    freshUntil = now() + lifetimeMs(fetched.maxAgeSeconds);
+    return fetched.notModified ? "not_modified" : "ok";
+  }
 
   async function load(): Promise<void> {
     lastAttempt = now();
+    let result: JwksFetchResult;
     try {
-      jwksUri ??= await discover();
-      fetches += 1;
-      const { body, maxAgeSeconds } = await fetchJson(fetcher, jwksUri, timeoutMs);
-      const next = await importKeys(body, algorithms, logger);
-      const lifetime = maxAgeSeconds === undefined ? defaultMaxAgeMs : Math.min(Math.max(maxAgeSeconds * 1000, minMaxAgeMs), maxMaxAgeMs);
-      keys = next;
-      freshUntil = now() + lifetime;
+      result = await fetchKeys();
       if (degraded) logger?.info({ jwksUri }, "the issuer's JWKS is reachable again");
       degraded = false;
     } catch (error: unknown) {
+      result = error instanceof KeySetFetchError ? error.result : "invalid_response";
       failures += 1;
       if (!options.jwksUri) jwksUri = undefined; // discover again next time
       if (!degraded) {
@@ -203,6 +274,7 @@ export function createKeySet(options: KeySetOptions): KeySet {
       degraded = true;
       if (keys && now() > freshUntil + staleIfErrorMs) keys = undefined;
     }
+    for (const observer of observers) observer.jwksFetch?.(result);
   }
 
   /** One refresh at a time, and none sooner than the cooldown after the last attempt. */
@@ -239,6 +311,13 @@ export function createKeySet(options: KeySetOptions): KeySet {
     },
     stats() {
       return { fetches, failures, degraded, kids: [...(keys?.keys() ?? [])] };
+    },
+    observe(observer) {
+      observers.push(observer);
+      return () => {
+        const index = observers.indexOf(observer);
+        if (index >= 0) observers.splice(index, 1);
+      };
     },
   };
 }

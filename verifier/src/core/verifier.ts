@@ -5,9 +5,12 @@
 //   JWKS -> signature -> exact iss and aud, required exp/iat/sub, exp and nbf
 //   with clock tolerance, iat not in the future, optional maximum age ->
 //   principal (sub a non-empty string) -> optional revocation check.
+// Observers hear each decision (accepted from the cache or after a signature
+// check, refused and why, cache hits and misses) through plain method calls:
+// no allocation on the fast path, and no metrics library in the core.
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { AuthError, InvalidTokenError } from "./errors.js";
-import { createKeySet, type KeySet, type KeySetOptions, type VerifierLogger } from "./key-set.js";
+import { createKeySet, type KeySet, type KeySetObserver, type KeySetOptions, type VerifierLogger } from "./key-set.js";
 import { claimsToPrincipal, type Principal } from "./principal.js";
 import { TokenCache } from "./token-cache.js";
 
@@ -16,6 +19,29 @@ const FORBIDDEN_ALGORITHMS = /^(none|HS\d+)$/i;
 /** Header parameters that let a token name its own key (RFC 8725 section 3.10). */
 const KEY_BRINGING_HEADERS = ["jwk", "jku", "x5u", "x5c"] as const;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Hears what a verifier decides, for metrics. Called synchronously on the
+ * request path: every method is optional, must return quickly and must not
+ * throw. Nothing it receives carries the token or who the caller is.
+ *
+ * @example
+ * verifier.observe({
+ *   tokenAccepted: (cached) => (cached ? hits++ : verified++),
+ *   tokenRefused: (error) => refusals.inc({ code: error.code, reason: error.reason }),
+ * });
+ */
+export interface VerifierObserver extends KeySetObserver {
+  /** A token was accepted. `cached`: a remembered verdict answered, no signature was checked. */
+  tokenAccepted?(cached: boolean): void;
+  /** A token was refused; the error's `code` and `reason` say why. */
+  tokenRefused?(error: AuthError): void;
+  /**
+   * The verified-token cache was asked about a well-formed token, once per
+   * decision: a hit answers from memory, a miss goes on to the signature check.
+   */
+  tokenCacheLookup?(hit: boolean): void;
+}
 
 export interface VerifierOptions {
   /** The exact `iss` to accept; also where keys are discovered. */
@@ -41,10 +67,12 @@ export interface VerifierOptions {
   /** The JWKS URL, when it should not be discovered from the issuer. */
   jwksUri?: string;
   /** Options of the key cache (cooldown, timeouts, stale-if-error). */
-  keys?: Omit<KeySetOptions, "issuer" | "jwksUri" | "algorithms" | "logger" | "now">;
+  keys?: Omit<KeySetOptions, "issuer" | "jwksUri" | "algorithms" | "logger" | "observer" | "now">;
   /** A key set to use instead of one built from the options (tests, several verifiers sharing keys). */
   keySet?: KeySet;
   logger?: VerifierLogger;
+  /** Hears every decision and JWKS fetch; more can be added with `observe`. */
+  observer?: VerifierObserver;
   now?: () => number;
 }
 
@@ -55,8 +83,11 @@ export interface Verifier {
    * The synchronous fast path: the principal of a token verified before (every
    * time-based and revocation check is made again), undefined when the token
    * must go through `verify`. Throws an AuthError for a token it can refuse at once.
+   * Observers hear of a miss from the `verify` that follows it, so it counts once.
    */
   verifyCached(token: string): Principal | undefined;
+  /** Adds an observer of decisions and of the key set's fetches; returns the function that removes it. */
+  observe(observer: VerifierObserver): () => void;
   readonly keySet: KeySet;
 }
 
@@ -132,6 +163,24 @@ export function createVerifier(options: VerifierOptions): Verifier {
       now,
     });
   const cache = new TokenCache(options.cacheSize ?? 10_000);
+  const observers: VerifierObserver[] = [];
+  const keyIsPublished = (kid: string) => keySet.has(kid);
+
+  function refused(error: unknown): void {
+    if (!(error instanceof AuthError)) return;
+    for (const observer of observers) observer.tokenRefused?.(error);
+  }
+
+  function observe(observer: VerifierObserver): () => void {
+    observers.push(observer);
+    const stopKeySet = keySet.observe(observer);
+    return () => {
+      const index = observers.indexOf(observer);
+      if (index >= 0) observers.splice(index, 1);
+      stopKeySet();
+    };
+  }
+  if (options.observer) observe(options.observer);
 
   async function verifyUncached(token: string): Promise<{ principal: Principal; kid: string; exp: number }> {
     let header: ReturnType<typeof decodeProtectedHeader>;
@@ -177,11 +226,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return principal;
   }
 
-  function verifyCached(token: string): Principal | undefined {
+  function checkFormat(token: string): void {
     if (token.length > maxLength) throw invalid("too_large", `The token is longer than ${maxLength} characters.`);
     if (!COMPACT_JWS.test(token)) throw invalid("malformed", "The token is not a compact JWS (three base64url parts, no padding).");
-    const principal = cache.get(token, now(), (kid) => keySet.has(kid));
-    if (!principal) return undefined;
+  }
+
+  /** Every time-based and revocation check, made again on a remembered verdict. */
+  function admitCached(principal: Principal): Principal {
     const iat = principal.claims.iat ?? 0;
     if (options.maxTokenAgeSeconds !== undefined && now() / 1000 - iat > options.maxTokenAgeSeconds + tolerance) {
       throw invalid("too_old", "The token is older than this API accepts.");
@@ -189,15 +240,45 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return admit(principal);
   }
 
-  return {
-    keySet,
-    verifyCached,
-    async verify(token) {
-      const cached = verifyCached(token);
-      if (cached) return cached;
+  function verifyCached(token: string): Principal | undefined {
+    try {
+      checkFormat(token);
+    } catch (error: unknown) {
+      refused(error);
+      throw error;
+    }
+    const remembered = cache.get(token, now(), keyIsPublished);
+    // A miss is reported by `verify`, which goes on to check the signature:
+    // callers of the fast path follow a miss with `verify`.
+    if (!remembered) return undefined;
+    for (const observer of observers) observer.tokenCacheLookup?.(true);
+    let principal: Principal;
+    try {
+      principal = admitCached(remembered);
+    } catch (error: unknown) {
+      refused(error);
+      throw error;
+    }
+    for (const observer of observers) observer.tokenAccepted?.(true);
+    return principal;
+  }
+
+  async function verify(token: string): Promise<Principal> {
+    const cached = verifyCached(token);
+    if (cached) return cached;
+    for (const observer of observers) observer.tokenCacheLookup?.(false);
+    let principal: Principal;
+    try {
       const verified = await verifyUncached(token);
       cache.set(token, verified.principal, verified.kid, (verified.exp + tolerance) * 1000);
-      return admit(verified.principal);
-    },
-  };
+      principal = admit(verified.principal);
+    } catch (error: unknown) {
+      refused(error);
+      throw error;
+    }
+    for (const observer of observers) observer.tokenAccepted?.(false);
+    return principal;
+  }
+
+  return { keySet, verifyCached, verify, observe };
 }
