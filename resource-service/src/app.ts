@@ -9,6 +9,7 @@ import type { ResourceServiceConfig } from "./config.js";
 import { databaseIsReachable, type Database } from "./db.js";
 import { authMetrics } from "./http/auth-metrics.js";
 import { authProblems } from "./http/auth-problems.js";
+import { openApiRoutes } from "./openapi/router.js";
 import { postRepository } from "./posts/repository.js";
 import { postsRouter } from "./posts/router.js";
 import { postService } from "./posts/service.js";
@@ -41,6 +42,7 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   const tokenMetrics = metrics && authMetrics(metrics.registry, verifier);
 
   app.use(healthRoutes({ isReady: () => databaseIsReachable(db), isShuttingDown }));
+  app.use(openApiRoutes(config));
 
   const auth = { requireAuth: requireAuth(verifier), optionalAuth: optionalAuth(verifier) };
   const users = userService(userRepository(db));

@@ -1,14 +1,41 @@
 // Test helpers: a real resource-service on an ephemeral port and its own
 // database, trusting a test issuer (real keys, real JWKS over HTTP).
+//
+// Every response a test gets from a resource-service started here is checked
+// against the OpenAPI document after each test (and once more after all of
+// them, for answers that finished late): a status, body, problem code or
+// required header the document does not describe fails that test.
 import { createTestDatabase, memoryLog, type TestDatabase } from "@authbridge/devstack/testing";
+import { afterAll, afterEach } from "@jest/globals";
 import { createLogger } from "@authbridge/service-kit";
 import { startTestIssuer, type TestIssuer } from "@authbridge/verifier/testing";
 import { loadConfig } from "../src/config.js";
+import { openApiDocumentFor } from "../src/openapi/document.js";
 import { createResourceService, type ResourceService } from "../src/service.js";
+import { conformanceChecker, type ConformanceChecker } from "./openapi/conformance.js";
+import { ResponseRecorder } from "./openapi/recorder.js";
 
 export { expectProblem, freePort } from "@authbridge/devstack/testing";
 
 export const AUDIENCE = "http://localhost:4001";
+
+/** Each service's responses, with the checker of its own document (a deployment's document follows its configuration). */
+const recorder = new ResponseRecorder<ConformanceChecker>();
+
+/** Fails with every recorded response its service's OpenAPI document does not describe. */
+function assertResponsesConform(): void {
+  const violations = recorder.take().flatMap(({ owner: checker, exchange }) => checker.violations(exchange));
+  if (violations.length > 0) throw new Error(`Responses the OpenAPI document does not describe:\n${violations.join("\n")}`);
+}
+
+afterEach(assertResponsesConform);
+afterAll(() => {
+  try {
+    assertResponsesConform();
+  } finally {
+    recorder.close();
+  }
+});
 
 export interface RunningResourceService {
   url: string;
@@ -33,6 +60,7 @@ export async function startResourceService(issuer: { issuer: string }, env: Reco
   });
   const service = createResourceService(config, createLogger("resource-service", config.logLevel, sink));
   const url = await service.listen();
+  recorder.watch(url, conformanceChecker(openApiDocumentFor(config)));
   return {
     url,
     service,
@@ -40,6 +68,7 @@ export async function startResourceService(issuer: { issuer: string }, env: Reco
     logs,
     async stop() {
       await service.close();
+      recorder.unwatch(url);
       if (!database) await db.drop();
     },
   };

@@ -1,9 +1,11 @@
-// /api/v1/users: the caller's own profile, and other users' public profiles.
+// /api/v1/users: the caller's own profile, and other users' public profiles,
+// answered through the response schemas (exactly what the OpenAPI document says).
 import { Router, type RequestHandler } from "express";
 import type { Principal } from "@authbridge/verifier";
+import { z } from "zod";
 import { idParam } from "../http/params.js";
 import { validate } from "../http/validation.js";
-import { profilePatch, profileReplace } from "./schemas.js";
+import { ownProfile, profilePatch, profileReplace, publicProfile } from "./schemas.js";
 import type { UserService } from "./service.js";
 
 export interface UserRoutes {
@@ -22,19 +24,19 @@ export function usersRouter({ users, requireAuth, optionalAuth }: UserRoutes): R
   const router = Router();
 
   router.get("/me", requireAuth, async (req, res) => {
-    res.json(await users.me(caller(req)));
+    res.json(z.encode(ownProfile, await users.me(caller(req))));
   });
 
   router.patch("/me", requireAuth, async (req, res) => {
-    res.json(await users.update(caller(req), validate(profilePatch, req.body, "body")));
+    res.json(z.encode(ownProfile, await users.update(caller(req), validate(profilePatch, req.body, "body"))));
   });
 
   router.put("/me", requireAuth, async (req, res) => {
-    res.json(await users.update(caller(req), validate(profileReplace, req.body, "body")));
+    res.json(z.encode(ownProfile, await users.update(caller(req), validate(profileReplace, req.body, "body"))));
   });
 
   router.get("/:id", optionalAuth, async (req, res) => {
-    res.json(await users.publicProfile(idParam(req)));
+    res.json(z.encode(publicProfile, await users.publicProfile(idParam(req))));
   });
 
   return router;

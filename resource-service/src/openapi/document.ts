@@ -1,0 +1,234 @@
+// The OpenAPI 3.1 document of the resource-service, generated from the zod
+// schemas that validate its requests and shape its answers (operations.ts)
+// and from the catalog of its problem codes (problems.ts). Nothing in it is
+// kept by hand apart from prose.
+import { z } from "zod";
+import type { ResourceServiceConfig } from "../config.js";
+import { post, postCreate, postPage, postPatch, postReplace } from "../posts/schemas.js";
+import { ownProfile, profilePatch, profileReplace, publicProfile } from "../users/schemas.js";
+import { healthStatus, metricsOperation, operations, readyStatus, type Header, type Operation } from "./operations.js";
+import {
+  bearerOptionalProblems,
+  bearerRequiredProblems,
+  everyRequestProblems,
+  fieldError,
+  jsonBodyProblems,
+  metricsTokenProblems,
+  problem,
+  problemCatalog,
+  problemNarrowing,
+  queryProblems,
+  validationProblem,
+  type ProblemCode,
+} from "./problems.js";
+
+export type JsonSchema = Record<string, unknown>;
+export type OpenApiDocument = Record<string, unknown> & { openapi: string; paths: Record<string, Record<string, JsonSchema>> };
+
+export interface DocumentOptions {
+  /** The issuer whose tokens this deployment accepts: the auth-service's URL. */
+  issuer: string;
+  /** The audiences a token must name one of. */
+  audience: readonly string[];
+  /** Whether the main port serves GET /metrics (behind METRICS_TOKEN). */
+  metricsOnMainPort: boolean;
+}
+
+/** What a deployment's document says about it, from its configuration. */
+function documentOptionsOf(config: Pick<ResourceServiceConfig, "auth" | "metrics">): DocumentOptions {
+  return {
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+    // service-kit's installMetrics: a token without a port of its own serves /metrics on the main port.
+    metricsOnMainPort: config.metrics.token !== undefined && config.metrics.port === undefined,
+  };
+}
+
+/** Schemas the document names (components/schemas) instead of repeating. */
+const components: Record<string, z.ZodType> = {
+  Post: post,
+  PostPage: postPage,
+  PostCreate: postCreate,
+  PostPatch: postPatch,
+  PostReplace: postReplace,
+  OwnProfile: ownProfile,
+  PublicProfile: publicProfile,
+  ProfilePatch: profilePatch,
+  ProfileReplace: profileReplace,
+  Problem: problem,
+  ValidationProblem: validationProblem,
+  FieldError: fieldError,
+  HealthStatus: healthStatus,
+  ReadyStatus: readyStatus,
+};
+
+const SECURITY_SCHEME = "bearerAuth";
+const METRICS_SECURITY_SCHEME = "metricsToken";
+const PROBLEM_JSON = "application/problem+json";
+const componentRef = (name: string) => `#/components/schemas/${name}`;
+
+/** The document of a deployment, from its configuration. */
+export function openApiDocumentFor(config: Pick<ResourceServiceConfig, "auth" | "metrics">): OpenApiDocument {
+  return openApiDocument(documentOptionsOf(config));
+}
+
+/** Builds the document for a deployment (its issuer and audiences appear in the security scheme). */
+export function openApiDocument(options: DocumentOptions): OpenApiDocument {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(components)) registry.add(schema, { id });
+  const generated = z.toJSONSchema(registry, { io: "input", uri: componentRef }).schemas;
+  if ("__shared" in generated) throw new Error("A schema is shared between components without a name of its own: add it to the components.");
+  const schemas = Object.fromEntries(Object.entries(generated).map(([id, schema]) => [id, withoutRootKeys(schema)]));
+
+  /** Requests and responses are JSON: the input side of each schema (what travels). */
+  const jsonSchema = (schema: z.ZodType): JsonSchema => {
+    const name = registry.get(schema)?.id;
+    return name ? { $ref: componentRef(name) } : withoutRootKeys(z.toJSONSchema(schema, { io: "input" }));
+  };
+
+  const paths: OpenApiDocument["paths"] = {};
+  for (const operation of [...operations, ...(options.metricsOnMainPort ? [metricsOperation] : [])]) {
+    const path = operation.path.replace(/:(\w+)/g, "{$1}");
+    paths[path] = { ...paths[path], [operation.method]: describeOperation(operation, jsonSchema) };
+  }
+
+  return {
+    openapi: "3.1.1",
+    info: {
+      title: "authbridge resource-service",
+      version: "1",
+      description: [
+        "Users and posts, with per-user ownership, behind bearer JWTs issued by the auth-service.",
+        "",
+        "Every error is `application/problem+json` (RFC 9457) with `type` (`urn:authbridge:problem:<code>`), `title`, `status`, `detail` and a stable `code`: match on `code`. Each operation lists the codes it can answer. A path or method not listed here answers 404 `not_found`.",
+        "",
+        "Request bodies are JSON (at most 64 KB) and validated strictly: an unknown field is refused with 422 `validation_failed`, never ignored.",
+      ].join("\n"),
+    },
+    tags: [
+      { name: "posts", description: "Posts: public ones for everyone, private ones for their author only; only the author changes or deletes." },
+      { name: "users", description: "Your profile, and other users' public profiles." },
+      { name: "service", description: "Health, readiness and this document." },
+    ],
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        [SECURITY_SCHEME]: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: [
+            `A JWT from the auth-service (the issuer, ${options.issuer}): \`GET ${options.issuer.replace(/\/$/, "")}/api/auth/token\` with a Better Auth session cookie answers \`{ token }\`.`,
+            `Tokens are EdDSA-signed, carry a \`kid\`, live 15 minutes, and must name ${options.audience.map((audience) => `\`${audience}\``).join(" or ")} in \`aud\`.`,
+            "Send one `Authorization: Bearer <token>` header; a token in the query string is refused.",
+          ].join(" "),
+        },
+        ...(options.metricsOnMainPort
+          ? { [METRICS_SECURITY_SCHEME]: { type: "http", scheme: "bearer", description: "The operator's METRICS_TOKEN, for Prometheus scrapes: not a user's JWT." } }
+          : {}),
+      },
+    },
+  };
+}
+
+/** zod's `$schema` (and, for components, `$id`) belong to standalone schemas, not to a document's. */
+function withoutRootKeys(schema: JsonSchema): JsonSchema {
+  const { $schema: _dialect, $id: _id, ...rest } = schema;
+  return rest;
+}
+
+function describeOperation(operation: Operation, jsonSchema: (schema: z.ZodType) => JsonSchema): JsonSchema {
+  const parameters = [...parametersOf(operation.params, "path", jsonSchema), ...parametersOf(operation.query, "query", jsonSchema)];
+  return {
+    operationId: operation.operationId,
+    tags: [operation.tag],
+    summary: operation.summary,
+    ...(operation.description ? { description: operation.description } : {}),
+    security: { required: [{ [SECURITY_SCHEME]: [] }], optional: [{}, { [SECURITY_SCHEME]: [] }], none: [], metrics: [{ [METRICS_SECURITY_SCHEME]: [] }] }[operation.auth],
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(operation.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(operation.body) } } } } : {}),
+    responses: { ...successResponses(operation, jsonSchema), ...problemResponses(problemCodesOf(operation), jsonSchema) },
+  };
+}
+
+function parametersOf(schema: z.ZodObject | undefined, location: "path" | "query", jsonSchema: (schema: z.ZodType) => JsonSchema): JsonSchema[] {
+  if (!schema) return [];
+  const { properties = {}, required = [] } = jsonSchema(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(properties).map(([name, { description, ...property }]) => ({
+    name,
+    in: location,
+    required: location === "path" || required.includes(name),
+    ...(typeof description === "string" ? { description } : {}),
+    schema: property,
+  }));
+}
+
+function successResponses(operation: Operation, jsonSchema: (schema: z.ZodType) => JsonSchema): Record<string, JsonSchema> {
+  return Object.fromEntries(
+    operation.success.map(({ status, description, schema, mediaType = "application/json", headers }) => [
+      String(status),
+      {
+        description,
+        ...(headers ? { headers: headerObjects(headers) } : {}),
+        ...(schema ? { content: { [mediaType]: { schema: jsonSchema(schema) } } } : {}),
+      },
+    ]),
+  );
+}
+
+/** The codes an operation can answer: those of everything it does, then its own, in catalog order. */
+export function problemCodesOf(operation: Operation): ProblemCode[] {
+  const codes = new Set<ProblemCode>([
+    ...everyRequestProblems,
+    ...{ required: bearerRequiredProblems, optional: bearerOptionalProblems, none: [], metrics: metricsTokenProblems }[operation.auth],
+    ...(operation.body ? jsonBodyProblems : []),
+    ...(operation.query ? queryProblems : []),
+    ...operation.problems,
+  ]);
+  return (Object.keys(problemCatalog) as ProblemCode[]).filter((code) => codes.has(code));
+}
+
+/** Which headers a problem carries: the RFC 6750 challenge with authentication errors, Retry-After with temporary ones. */
+const problemHeaders: Partial<Record<ProblemCode, readonly string[]>> = {
+  invalid_request: ["WWW-Authenticate"],
+  token_missing: ["WWW-Authenticate"],
+  token_expired: ["WWW-Authenticate"],
+  token_invalid: ["WWW-Authenticate"],
+  unauthorized: ["WWW-Authenticate"],
+  auth_unavailable: ["Retry-After"],
+  database_unavailable: ["Retry-After"],
+};
+
+const headerDescriptions: Record<string, string> = {
+  "WWW-Authenticate": 'The RFC 6750 challenge: `Bearer realm="..."`, with `error` and `error_description` when a token or header was refused.',
+  "Retry-After": "Seconds to wait before retrying.",
+};
+
+function problemResponses(codes: readonly ProblemCode[], jsonSchema: (schema: z.ZodType) => JsonSchema): Record<string, JsonSchema> {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of codes) {
+    const { status } = problemCatalog[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses: Record<string, JsonSchema> = {};
+  for (const [status, [first, ...rest]] of [...byStatus].sort(([a], [b]) => a - b)) {
+    if (!first) continue;
+    const group: [ProblemCode, ...ProblemCode[]] = [first, ...rest];
+    const base = status === 422 ? validationProblem : problem;
+    const headers: Record<string, Header> = {};
+    for (const name of new Set(group.flatMap((code) => problemHeaders[code] ?? []))) {
+      headers[name] = { description: headerDescriptions[name] ?? name, required: group.every((code) => problemHeaders[code]?.includes(name)) };
+    }
+    responses[String(status)] = {
+      description: group.map((code) => `\`${code}\`: ${problemCatalog[code].when}.`).join("\n\n"),
+      ...(Object.keys(headers).length > 0 ? { headers: headerObjects(headers) } : {}),
+      content: { [PROBLEM_JSON]: { schema: { allOf: [jsonSchema(base), jsonSchema(problemNarrowing(status, group))] } } },
+    };
+  }
+  return responses;
+}
+
+function headerObjects(headers: Record<string, Header>): Record<string, JsonSchema> {
+  return Object.fromEntries(Object.entries(headers).map(([name, { description, required }]) => [name, { description, required, schema: { type: "string" } }]));
+}
