@@ -4,9 +4,12 @@
 //
 // Options (environment): BENCH_DURATION_SECONDS (10), BENCH_CONNECTIONS (32),
 // BENCH_SKIP_STARTUP=1 to skip the start-up measurements, BENCH_PROFILE=1 to
-// write a CPU profile of the service to artifacts/profiles/.
+// write a CPU profile of the service to artifacts/profiles/, BENCH_REDIS_URL
+// (redis://127.0.0.1:6379) for the sessions-in-Redis scenario, which is
+// skipped when nothing answers there.
 import autocannon from "autocannon";
 import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
@@ -79,9 +82,27 @@ interface Scenario {
   env: Record<string, string>;
 }
 
+const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** Whether something accepts connections at the Redis URL. */
+function reachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379), timeout: 1_000 });
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+    socket.once("timeout", () => done(false));
+  });
+}
+
 const scenarios: Scenario[] = [
   { name: "default (session read from PostgreSQL on every request)", env: {} },
   { name: "SESSION_COOKIE_CACHE_SECONDS=60 (session trusted from its signed cookie)", env: { SESSION_COOKIE_CACHE_SECONDS: "60" } },
+  { name: "REDIS_URL (session read from Redis, Better Auth's secondaryStorage)", env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `authbridge-bench-${process.pid}:` } },
 ];
 
 async function measureTokens(adminUrl: string, template: string, scenario: Scenario) {
@@ -148,7 +169,13 @@ async function main(): Promise<void> {
   try {
     const template = await ensureTemplate(server.adminUrl, serviceDatabase("auth-service"));
     const results = [];
-    for (const scenario of scenarios) results.push(await measureTokens(server.adminUrl, template, scenario));
+    for (const scenario of scenarios) {
+      if (scenario.env.REDIS_URL && !(await reachable(scenario.env.REDIS_URL))) {
+        log(`${scenario.name}: skipped, nothing answers at ${scenario.env.REDIS_URL}`);
+        continue;
+      }
+      results.push(await measureTokens(server.adminUrl, template, scenario));
+    }
     const report = {
       endpoint: "GET /api/auth/token with a valid session cookie (EdDSA)",
       connections,
