@@ -64,6 +64,8 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
     },
     release: async () => {
       clearInterval(rotationTimer);
+      shared?.sessionCache.close();
+      shared?.revocations.close();
       await redis?.close();
       await db.$disconnect();
     },

@@ -40,7 +40,7 @@ export function createResourceService(
 ): ResourceService {
   const db = createDatabase(config.databaseUrl);
   const { revocations: feed } = config.auth;
-  const revocations = feed && redisRevocations({ ...feed, logger: logger.child({ component: "revocations" }) });
+  const revocations = feed && redisRevocations({ ...feed, clockToleranceSeconds: config.auth.clockToleranceSeconds, logger: logger.child({ component: "revocations" }) });
   const verifier = createVerifierFromConfig(config, logger, revocations);
   const lifecycle = serviceLifecycle({
     listen: config,

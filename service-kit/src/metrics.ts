@@ -177,7 +177,10 @@ function captureRouteTemplates(app: Express): void {
 }
 
 function routeTemplate(req: Request, path: unknown): string {
-  const base = req.baseUrl;
+  // baseUrl is the request's own spelling of the mount path, and Express
+  // matches case-insensitively: lower case, so /API/v1/PoStS cannot mint new
+  // label values (our mount paths are lower case).
+  const base = req.baseUrl.toLowerCase();
   if (typeof path === "string") return path === "/" && base !== "" ? base : base + path;
   if (Array.isArray(path)) {
     // app.get(["/a", "/b"], ...): the one that matched, if it is a plain path.

@@ -174,4 +174,26 @@ describe("the verifier's observer", () => {
     expect(undiscovered.events).toContain("jwks:discovery_error");
     expect(discovering.keySet.stats().fetches).toBe(0);
   });
+
+  it("goes on verifying, and refreshing keys, when an observer throws; each part logs the failure once", async () => {
+    issuer = await startTestIssuer({ audience: AUDIENCE });
+    const warnings: string[] = [];
+    const throwing: VerifierObserver = {
+      tokenAccepted: () => {
+        throw new Error("metrics misconfigured");
+      },
+      jwksFetch: () => {
+        throw new Error("metrics misconfigured");
+      },
+    };
+    const verifier = verifierFor(issuer, { observer: throwing, keys: { cooldownMs: 0 }, logger: { info: () => undefined, warn: (_details, message) => warnings.push(message) } });
+    const token = await issuer.mint();
+    await expect(verifier.verify(token)).resolves.toEqual(expect.objectContaining({ sub: expect.any(String) }));
+    await expect(verifier.verify(token)).resolves.toEqual(expect.objectContaining({ sub: expect.any(String) }));
+    // A new key's kid makes the key set refetch: the throwing jwksFetch must not break it.
+    await issuer.rotate();
+    await expect(verifier.verify(await issuer.mint())).resolves.toEqual(expect.objectContaining({ sub: expect.any(String) }));
+    // Once by the verifier (decisions) and once by its key set (fetches), not once per call.
+    expect(warnings.filter((message) => message.includes("observer threw"))).toHaveLength(2);
+  });
 });

@@ -40,7 +40,18 @@ describe("the revocation list", () => {
     expect(["a", "b", "c", "d"].map((sid) => list.has(sid))).toEqual([false, true, true, true]);
   });
 
-  it("refuses a nonsensical bound", () => {
+  it("keeps refusing for the verifier's clock tolerance past the announced time, as the verifier accepts tokens that long", () => {
+    let now = 0;
+    const list = new RevocationList({ clockToleranceSeconds: 30, now: () => now });
+    list.add("ended", 1_000);
+    now = 30_999;
+    expect(list.has("ended")).toBe(true);
+    now = 31_000;
+    expect(list.has("ended")).toBe(false);
+  });
+
+  it("refuses nonsensical bounds", () => {
     expect(() => new RevocationList({ maxEntries: 0 })).toThrow("maxEntries must be a positive integer.");
+    expect(() => new RevocationList({ clockToleranceSeconds: -1 })).toThrow("clockToleranceSeconds must be a non-negative number.");
   });
 });

@@ -14,12 +14,12 @@ import { keyPairConfig, type SigningKeys } from "../keys/signing-keys.js";
 import { checkPassword } from "./password-policy.js";
 import type { SharedLimits } from "../redis.js";
 import type { RevocationPublisher } from "../sessions/revocations.js";
-import type { SecondaryStorage } from "better-auth";
+import type { SessionCache } from "../sessions/secondary-storage.js";
 
 /** What the auth-service keeps in Redis when REDIS_URL is set (see redis.ts). */
 export interface SharedState {
   limits: SharedLimits;
-  sessionCache: SecondaryStorage;
+  sessionCache: SessionCache;
   revocations: RevocationPublisher;
 }
 
@@ -29,6 +29,9 @@ export interface SharedState {
  * so a client cannot choose its own rate-limit bucket with X-Forwarded-For.
  */
 export const CLIENT_IP_HEADER = "x-authbridge-client-ip";
+
+/** The most rows Better Auth reads at once (see `defaultFindManyLimit` below). */
+export const SESSIONS_READ_LIMIT = 100_000;
 
 const credentialPaths = ["/sign-in/email", "/sign-up/email"] as const;
 
@@ -100,6 +103,11 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
       ...(shared ? { customStorage: shared.limits.betterAuthStorage } : {}),
     },
     advanced: {
+      // Better Auth reads the rows a bulk delete removes ("revoke all
+      // sessions", a password change) with its default find limit of 100, and
+      // runs the delete hooks for those only: a user with more sessions would
+      // have some ended without being announced to the resource-services.
+      database: { defaultFindManyLimit: SESSIONS_READ_LIMIT },
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       // Explicit, so NODE_ENV=test cannot silently turn the CSRF/origin check off.
       disableOriginCheck: false,

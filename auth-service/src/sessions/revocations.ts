@@ -22,15 +22,20 @@ const PUBLISH = `redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
 return redis.call('PUBLISH', KEYS[1], ARGV[4])`;
 
+/** How often revocations Redis refused are retried while it answers (errors without a reconnect: a read-only replica, ACLs). */
+export const RETRY_MS = 5_000;
+
 export interface RevocationPublisher {
-  /** Announces that session `sid` has ended; never throws (a Redis outage defers it). */
+  /** Announces that session `sid` has ended; never throws (a Redis failure defers it). */
   revoke(sid: string): Promise<void>;
+  /** Stops retrying; logs how many revocations are still unpublished. */
+  close(): void;
 }
 
 export interface RevocationPublisherOptions {
   /** Tokens live this long (JWT_EXPIRES_IN_SECONDS). */
   tokenLifetimeSeconds: number;
-  /** Added to the lifetime for the verifiers' clock tolerance. */
+  /** Added to the lifetime for the gap between a deferred publish and the session cache's flush. */
   leewaySeconds?: number;
   now?: () => number;
 }
@@ -39,42 +44,59 @@ export function revocationPublisher(redis: RedisConnection, logger: Logger, opti
   const key = `${redis.keyPrefix}revoked-sessions`;
   const clock = options.now ?? Date.now;
   const lifetimeMs = (options.tokenLifetimeSeconds + (options.leewaySeconds ?? 60)) * 1000;
-  // sid → until, for revocations Redis could not take yet.
-  const pending = new Map<string, number>();
+  // Sessions ended while Redis refused the announcement. Their time is taken
+  // when they are finally sent: until then, an instance reading a stale
+  // session cache may still have minted tokens for them.
+  const pending = new Set<string>();
   let dropped = 0;
+  let flushing: Promise<void> | undefined;
 
-  async function send(sid: string, until: number): Promise<void> {
+  async function send(sid: string): Promise<void> {
     const now = clock();
+    const until = now + lifetimeMs;
     await redis.client.eval(PUBLISH, { keys: [key], arguments: [sid, String(until), String(now), JSON.stringify({ sid, until })] });
   }
 
-  async function flush(): Promise<void> {
-    for (const [sid, until] of pending) {
-      if (until > clock()) await send(sid, until);
+  async function flushPending(): Promise<void> {
+    const count = pending.size;
+    for (const sid of pending) {
+      await send(sid);
       pending.delete(sid);
     }
+    logger.info({ count }, "published the session revocations Redis had refused");
     if (dropped > 0) {
-      logger.error({ dropped }, "session revocations were lost during the Redis outage; those sessions' tokens stay valid until they expire");
+      logger.error({ dropped }, "session revocations were lost while Redis refused them; those sessions' tokens stay valid until they expire");
       dropped = 0;
     }
   }
 
-  redis.onReady(() => {
-    if (pending.size === 0 && dropped === 0) return;
-    const count = pending.size;
-    flush()
-      .then(() => logger.info({ count }, "published the session revocations deferred during the Redis outage"))
-      .catch((error: unknown) => logger.warn({ err: error }, "could not publish the deferred session revocations; retrying on the next reconnect"));
-  });
+  function flush(): void {
+    if ((pending.size === 0 && dropped === 0) || flushing || !redis.client.isReady) return;
+    flushing = flushPending()
+      .catch((error: unknown) => logger.warn({ err: error, pending: pending.size }, "could not publish the deferred session revocations; retrying"))
+      .finally(() => {
+        flushing = undefined;
+      });
+  }
+
+  redis.onReady(flush);
+  const retry = setInterval(flush, RETRY_MS);
+  retry.unref();
 
   return {
     async revoke(sid) {
-      const until = clock() + lifetimeMs;
       try {
-        await send(sid, until);
-      } catch {
-        if (pending.size < PENDING_REVOCATIONS_LIMIT) pending.set(sid, until);
+        await send(sid);
+      } catch (error: unknown) {
+        if (pending.size === 0) logger.warn({ err: error }, "Redis refused a session revocation: it is kept and retried");
+        if (pending.size < PENDING_REVOCATIONS_LIMIT) pending.add(sid);
         else dropped += 1;
+      }
+    },
+    close() {
+      clearInterval(retry);
+      if (pending.size + dropped > 0) {
+        logger.error({ unpublished: pending.size + dropped }, "stopping with session revocations unpublished; those sessions' tokens stay valid until they expire");
       }
     },
   };

@@ -1,93 +1,102 @@
 // Better Auth's `secondaryStorage` on Redis: a session cache every instance
 // shares, in front of PostgreSQL. Sessions are still written to PostgreSQL
 // (`storeSessionInDatabase`), which stays the source of truth, so this is a
-// cache with one rule that matters for security: a delete is never lost.
+// cache with one rule that matters for security: an ended session must never
+// come back from it.
 //
-// - get: a Redis error is a miss; Better Auth then reads PostgreSQL.
-// - set: a Redis error leaves the entry out of the cache; nothing else.
-// - delete (sign-out, revocation): a Redis error keeps the key in a bounded
-//   list that is replayed as soon as Redis is back, before any other instance
-//   could read the stale entry from a recovered Redis.
+// Any Redis error marks the cache "dirty" on this instance: from then on it
+// reads PostgreSQL only (a miss for Better Auth), and as soon as Redis answers
+// again it drops every cached session before using the cache again. A delete
+// missed during an outage (a sign-out, a "revoke all sessions", whose list of
+// sessions Better Auth itself reads from this cache) can therefore never
+// revive a session; the cost is that the cache refills from PostgreSQL after
+// each outage. What this cannot cover: an instance cut off from a Redis that
+// other instances still use leaves its ended sessions in the cache they read,
+// until it reconnects (see the README).
 import type { SecondaryStorage } from "better-auth";
 import type { Logger } from "pino";
 import type { RedisConnection } from "../redis.js";
 
-/** How many failed deletes are kept for replay; beyond it, the whole session cache is dropped on recovery. */
-export const PENDING_DELETES_LIMIT = 10_000;
+/** How often a dirty cache retries its flush while Redis answers (errors without a reconnect: a read-only replica, ACLs). */
+export const FLUSH_RETRY_MS = 5_000;
 
 // INCR, starting the expiry (seconds) on creation only, as SecondaryStorage.increment requires.
 const INCREMENT = `local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count`;
 
-export function redisSecondaryStorage(redis: RedisConnection, logger: Logger): SecondaryStorage {
+export interface SessionCache extends SecondaryStorage {
+  /** True while this instance does not trust the cache (after a Redis error, until the flush). */
+  readonly dirty: boolean;
+  close(): void;
+}
+
+export function redisSecondaryStorage(redis: RedisConnection, logger: Logger): SessionCache {
   const { client } = redis;
   const prefix = `${redis.keyPrefix}session-cache:`;
-  const pendingDeletes = new Set<string>();
-  let overflowed = false;
+  let dirty = false;
+  let flushing: Promise<void> | undefined;
 
-  async function replayDeletes(): Promise<void> {
-    if (overflowed) {
-      // Too many deletes were missed to list them: drop every cached session
-      // (each instance reads PostgreSQL until the cache refills).
-      for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-        if (keys.length > 0) await client.del(keys);
-      }
-      overflowed = false;
-      pendingDeletes.clear();
-      logger.warn("the session cache was dropped: more deletes were missed during the Redis outage than could be kept");
-      return;
-    }
-    const keys = [...pendingDeletes];
-    if (keys.length === 0) return;
-    await client.del(keys);
-    for (const key of keys) pendingDeletes.delete(key);
-    logger.info({ count: keys.length }, "replayed the session-cache deletes missed during the Redis outage");
+  function failed(error: unknown): void {
+    if (!dirty) logger.warn({ err: error }, "the session cache (Redis) failed: sessions are read from PostgreSQL until it is flushed");
+    dirty = true;
   }
 
-  redis.onReady(() => {
-    replayDeletes().catch((error: unknown) => logger.warn({ err: error }, "could not replay the missed session-cache deletes; retrying on the next reconnect"));
-  });
+  async function flushAll(): Promise<void> {
+    let dropped = 0;
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+      if (keys.length > 0) dropped += await client.del(keys);
+    }
+    dirty = false;
+    logger.info({ dropped }, "the session cache was flushed after a Redis failure and is in use again");
+  }
+
+  function flush(): void {
+    if (!dirty || flushing || !client.isReady) return;
+    flushing = flushAll()
+      .catch((error: unknown) => logger.warn({ err: error }, "could not flush the session cache; retrying"))
+      .finally(() => {
+        flushing = undefined;
+      });
+  }
+
+  redis.onReady(flush);
+  const retry = setInterval(flush, FLUSH_RETRY_MS);
+  retry.unref();
+
+  /** Runs `command` unless the cache is dirty; a failure marks it dirty and answers `fallback`. */
+  async function guarded<T>(command: () => Promise<T>, fallback: T): Promise<T> {
+    if (dirty) return fallback;
+    try {
+      return await command();
+    } catch (error: unknown) {
+      failed(error);
+      return fallback;
+    }
+  }
 
   return {
-    async get(key) {
-      if (pendingDeletes.has(prefix + key) || overflowed) return null;
-      try {
-        return await client.get(prefix + key);
-      } catch {
-        return null;
-      }
+    get dirty() {
+      return dirty;
     },
-    async getAndDelete(key) {
-      try {
-        return await client.getDel(prefix + key);
-      } catch {
-        return null;
-      }
-    },
-    async increment(key, ttl) {
-      try {
-        return Number(await client.eval(INCREMENT, { keys: [prefix + key], arguments: [String(Math.max(1, Math.ceil(ttl)))] }));
-      } catch {
-        // Fail open, as the rate limits do: one hit counted.
-        return 1;
-      }
-    },
+    get: (key) => guarded(() => client.get(prefix + key), null),
+    getAndDelete: (key) => guarded(() => client.getDel(prefix + key), null),
+    // Fail open, as the rate limits do: one hit counted.
+    increment: (key, ttl) => guarded(async () => Number(await client.eval(INCREMENT, { keys: [prefix + key], arguments: [String(Math.max(1, Math.ceil(ttl)))] })), 1),
     async set(key, value, ttl) {
-      try {
-        if (ttl !== undefined && ttl > 0) await client.set(prefix + key, value, { expiration: { type: "EX", value: Math.ceil(ttl) } });
-        else await client.set(prefix + key, value);
-      } catch {
-        // Not cached: readers go to PostgreSQL.
-      }
+      await guarded(async () => {
+        if (ttl === undefined) await client.set(prefix + key, value);
+        // Better Auth passes 0 for a session with under a second left: never "no expiry".
+        else if (ttl > 0) await client.set(prefix + key, value, { expiration: { type: "EX", value: Math.ceil(ttl) } });
+        else await client.del(prefix + key);
+      }, undefined);
     },
     async delete(key) {
-      try {
-        await client.del(prefix + key);
-      } catch {
-        if (pendingDeletes.size >= PENDING_DELETES_LIMIT) overflowed = true;
-        else pendingDeletes.add(prefix + key);
-      }
+      // While dirty the delete is not even tried: the flush removes the key.
+      await guarded(() => client.del(prefix + key), 0);
+    },
+    close() {
+      clearInterval(retry);
     },
   };
 }

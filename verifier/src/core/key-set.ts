@@ -19,6 +19,7 @@
 //   never depends on a metrics library.
 import { importJWK, type JWK } from "jose";
 import { InvalidTokenError, KeysUnavailableError } from "./errors.js";
+import { notifier } from "./notify.js";
 
 type VerificationKey = Awaited<ReturnType<typeof importJWK>>;
 
@@ -233,6 +234,7 @@ export function createKeySet(options: KeySetOptions): KeySet {
   let failures = 0;
   let degraded = false;
   const observers: KeySetObserver[] = options.observer ? [options.observer] : [];
+  const notify = notifier(observers, () => options.logger);
 
   const discover = () => discoverJwksUri({ issuer: options.issuer, fetch: fetcher, timeoutMs });
   const lifetimeMs = (maxAgeSeconds: number | undefined) =>
@@ -274,7 +276,7 @@ export function createKeySet(options: KeySetOptions): KeySet {
       degraded = true;
       if (keys && now() > freshUntil + staleIfErrorMs) keys = undefined;
     }
-    for (const observer of observers) observer.jwksFetch?.(result);
+    notify((observer) => observer.jwksFetch?.(result));
   }
 
   /** One refresh at a time, and none sooner than the cooldown after the last attempt. */

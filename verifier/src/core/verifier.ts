@@ -11,6 +11,7 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { AuthError, InvalidTokenError } from "./errors.js";
 import { createKeySet, type KeySet, type KeySetObserver, type KeySetOptions, type VerifierLogger } from "./key-set.js";
+import { notifier } from "./notify.js";
 import { claimsToPrincipal, type Principal } from "./principal.js";
 import { TokenCache } from "./token-cache.js";
 
@@ -164,11 +165,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
     });
   const cache = new TokenCache(options.cacheSize ?? 10_000);
   const observers: VerifierObserver[] = [];
+  const notify = notifier(observers, () => options.logger);
   const keyIsPublished = (kid: string) => keySet.has(kid);
 
   function refused(error: unknown): void {
     if (!(error instanceof AuthError)) return;
-    for (const observer of observers) observer.tokenRefused?.(error);
+    notify((observer) => observer.tokenRefused?.(error));
   }
 
   function observe(observer: VerifierObserver): () => void {
@@ -251,7 +253,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     // A miss is reported by `verify`, which goes on to check the signature:
     // callers of the fast path follow a miss with `verify`.
     if (!remembered) return undefined;
-    for (const observer of observers) observer.tokenCacheLookup?.(true);
+    notify((observer) => observer.tokenCacheLookup?.(true));
     let principal: Principal;
     try {
       principal = admitCached(remembered);
@@ -259,14 +261,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
       refused(error);
       throw error;
     }
-    for (const observer of observers) observer.tokenAccepted?.(true);
+    notify((observer) => observer.tokenAccepted?.(true));
     return principal;
   }
 
   async function verify(token: string): Promise<Principal> {
     const cached = verifyCached(token);
     if (cached) return cached;
-    for (const observer of observers) observer.tokenCacheLookup?.(false);
+    notify((observer) => observer.tokenCacheLookup?.(false));
     let principal: Principal;
     try {
       const verified = await verifyUncached(token);
@@ -276,7 +278,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       refused(error);
       throw error;
     }
-    for (const observer of observers) observer.tokenAccepted?.(false);
+    notify((observer) => observer.tokenAccepted?.(false));
     return principal;
   }
 

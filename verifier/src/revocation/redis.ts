@@ -20,6 +20,8 @@ export interface RedisRevocationsOptions {
   keyPrefix?: string;
   /** See RevocationList. */
   maxEntries?: number;
+  /** The verifier's clockToleranceSeconds (see RevocationList). */
+  clockToleranceSeconds?: number;
   logger?: VerifierLogger;
   now?: () => number;
 }
@@ -78,7 +80,11 @@ function newClient(url: string) {
 export function redisRevocations(options: RedisRevocationsOptions): RevocationFeed {
   const key = `${options.keyPrefix ?? "authbridge:"}revoked-sessions`;
   const now = options.now ?? Date.now;
-  const list = new RevocationList({ ...(options.maxEntries !== undefined ? { maxEntries: options.maxEntries } : {}), now });
+  const list = new RevocationList({
+    ...(options.maxEntries !== undefined ? { maxEntries: options.maxEntries } : {}),
+    ...(options.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: options.clockToleranceSeconds } : {}),
+    now,
+  });
   const commands = newClient(options.url);
   const subscriber = commands.duplicate();
   let down = false;
@@ -86,6 +92,10 @@ export function redisRevocations(options: RedisRevocationsOptions): RevocationFe
   let reportedEvictions = 0;
   let syncing: Promise<void> | undefined;
   let closed = false;
+  // Loads start only once the first SUBSCRIBE is in place (node-redis renews
+  // it on every reconnection), so nothing published meanwhile is missed.
+  let subscribed = false;
+  let loadFailed = false;
 
   const onError = (error: unknown) => {
     if (!down) options.logger?.warn({ err: error }, "the session revocation feed (Redis) is unreachable: sessions ended from now on are refused once it returns");
@@ -103,34 +113,43 @@ export function redisRevocations(options: RedisRevocationsOptions): RevocationFe
   }
 
   async function load(): Promise<void> {
-    if (!commands.isReady || !subscriber.isReady) return;
+    if (!subscribed || !commands.isReady || !subscriber.isReady) return;
     try {
       const members = await commands.zRangeWithScores(key, String(now()), "+inf", { BY: "SCORE" });
       for (const { value, score } of members) add({ sid: String(value), until: score });
       syncs += 1;
+      loadFailed = false;
       if (down) options.logger?.info({ entries: list.size }, "the session revocation feed (Redis) is reachable again; revocations caught up");
       down = false;
     } catch (error: unknown) {
+      loadFailed = true;
       onError(error);
     }
   }
 
-  /** Loads every revocation still in force; one load at a time. */
-  function sync(): Promise<void> {
-    if (!syncing) {
+  /** Loads every revocation still in force; one load at a time, or a fresh one after the one under way. */
+  function sync(fresh = false): Promise<void> {
+    const next = (): Promise<void> => {
       const started = load();
       syncing = started;
       void started.finally(() => {
         if (syncing === started) syncing = undefined;
       });
-    }
-    return syncing;
+      return started;
+    };
+    if (!syncing) return next();
+    return fresh ? syncing.then(next) : syncing;
   }
-  commands.on("ready", () => void sync());
-  subscriber.on("ready", () => void sync());
+  commands.on("ready", () => void sync(true));
+  subscriber.on("ready", () => void sync(true));
 
   const pruning = setInterval(() => list.prune(), 60_000);
   pruning.unref();
+  // A load that failed while both connections stayed up (no "ready" to come) is retried.
+  const retrying = setInterval(() => {
+    if (loadFailed) void sync();
+  }, 5_000);
+  retrying.unref();
 
   return {
     isRevoked: list.isRevoked,
@@ -141,7 +160,8 @@ export function redisRevocations(options: RedisRevocationsOptions): RevocationFe
           const announcement = parseAnnouncement(message);
           if (announcement) add(announcement);
         });
-        await sync();
+        subscribed = true;
+        await sync(true);
       })().catch((error: unknown) => onError(error));
       await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
     },
@@ -149,6 +169,7 @@ export function redisRevocations(options: RedisRevocationsOptions): RevocationFe
       if (closed) return;
       closed = true;
       clearInterval(pruning);
+      clearInterval(retrying);
       await Promise.all(
         [commands, subscriber].map(async (client) => {
           if (client.isReady) await client.close().catch(() => client.destroy());

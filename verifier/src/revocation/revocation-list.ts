@@ -10,6 +10,11 @@ export interface RevocationListOptions {
    * so it is the one with the least time left, and the drop is logged.
    */
   maxEntries?: number;
+  /**
+   * The verifier's clock tolerance: it accepts a token until `exp` plus this,
+   * so an ended session's tokens are refused that much longer too.
+   */
+  clockToleranceSeconds?: number;
   now?: () => number;
 }
 
@@ -19,15 +24,20 @@ export class RevocationList {
   evicted = 0;
   private readonly entries = new Map<string, number>();
   private readonly now: () => number;
+  private readonly toleranceMs: number;
 
   constructor(options: RevocationListOptions = {}) {
     this.maxEntries = options.maxEntries ?? 100_000;
     if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new RangeError("maxEntries must be a positive integer.");
+    const tolerance = options.clockToleranceSeconds ?? 0;
+    if (!Number.isFinite(tolerance) || tolerance < 0) throw new RangeError("clockToleranceSeconds must be a non-negative number.");
+    this.toleranceMs = tolerance * 1000;
     this.now = options.now ?? Date.now;
   }
 
-  /** Records that session `sid` has ended and its tokens may live until `until` (ms since the epoch). */
-  add(sid: string, until: number): void {
+  /** Records that session `sid` has ended and its tokens may live until `announcedUntil` (ms since the epoch). */
+  add(sid: string, announcedUntil: number): void {
+    const until = announcedUntil + this.toleranceMs;
     if (!(until > this.now())) return;
     const known = this.entries.get(sid);
     if (known !== undefined && known >= until) return;
