@@ -7,8 +7,8 @@ import { repoRoot } from "./databases.js";
 
 export interface ForkOptions {
   env: NodeJS.ProcessEnv;
-  /** stdout and stderr: "inherit" (the stack) or "pipe"/"ignore" (tests). Default pipe for stderr. */
-  output?: { stdout: "inherit" | "ignore"; stderr: "inherit" | "pipe" };
+  /** stdout and stderr: "inherit" (the stack) or "pipe"/"ignore" (tests; a piped stdout must be read, from onSpawn). Default pipe for stderr. */
+  output?: { stdout: "inherit" | "ignore" | "pipe"; stderr: "inherit" | "pipe" };
   /** Learns of the child at once, so a stop during start-up can stop it too. */
   onSpawn?: (child: ChildProcess) => void;
   readyTimeoutMs?: number;

@@ -247,6 +247,7 @@ interface Service {
   environment?: Record<string, string | null>;
   ports?: string[];
   restart?: string;
+  container_name?: string;
 }
 
 const composeText = read("docker-compose.yml");
@@ -456,6 +457,17 @@ describe("docker-compose.yml", () => {
     const variables = Object.entries(service("resource-service").environment ?? {});
     expect(variables.length).toBeGreaterThan(0);
     expectEvery("secrets given to the resource-service", variables, ([key, value]) => !/SECRET|PASSWORD|TOKEN|KEY/.test(key) && !/BETTER_AUTH_SECRET/.test(value ?? ""));
+  });
+
+  it("can scale the resource-service (--scale): no container_name, and a host port range (or none) rather than one port", () => {
+    expect(service("resource-service").container_name).toBeUndefined();
+    const published = (service("resource-service").ports ?? []).map((port) => String(port).replace(/\/\w+$/, "").split(":"));
+    expectEvery("single host ports", published, (parts) => parts.length === 1 || /^\d+-\d+$/.test(parts.at(-2) ?? ""));
+    expect(composeText).toMatch(/--scale resource-service=\d/);
+  });
+
+  it("names no container: two stacks (or a scaled service) never collide on names", () => {
+    expectEvery("services with a container_name", services, ([, svc]) => svc.container_name === undefined);
   });
 
   it("has the resource-service trust the auth-service's tokens: its issuer and audience, keys over the compose network", () => {

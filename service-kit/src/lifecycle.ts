@@ -3,14 +3,17 @@
 // idle), give up after a deadline, then release resources. `runMain` wires a
 // service to its process: configuration errors end it with their message,
 // SIGTERM/SIGINT (or the dev stack going away) shut it down gracefully.
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import net, { type AddressInfo } from "node:net";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import type { Duplex } from "node:stream";
 import { ConfigError } from "./config.js";
 import { metricsEndpointOf } from "./metrics.js";
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle } from "./problem.js";
+
+/** How long a connection idle when closing starts stays open for a request already on its way. */
+const IDLE_GRACE_MS = 500;
 
 export interface Listener {
   url: string;
@@ -40,6 +43,21 @@ export async function listen(app: Express, options: ListenOptions): Promise<List
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
   server.on("clientError", answerClientError);
+  // Once closing, every response says `Connection: close`, so a keep-alive
+  // client never sends another request on a connection that is about to be
+  // closed (closing it under a request that is already on its way would reset
+  // that request): it opens a new connection, which goes to another instance,
+  // or is refused cleanly once the port is closed.
+  let draining = false;
+  const unanswered = new Set<ServerResponse>();
+  server.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
+    if (draining) {
+      res.setHeader("connection", "close");
+      return;
+    }
+    unanswered.add(res);
+    res.once("close", () => unanswered.delete(res));
+  });
   const { port } = server.address() as AddressInfo;
   const host = options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host;
   let closing: Promise<void> | undefined;
@@ -47,18 +65,34 @@ export async function listen(app: Express, options: ListenOptions): Promise<List
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        setTimeout(() => closeServer(resolve), options.shutdownDelayMs ?? 0);
+        draining = true;
+        for (const res of unanswered) if (!res.headersSent) res.setHeader("connection", "close");
+        unanswered.clear();
+        // Without a delay the port closes now, before any of those answers
+        // leaves: a client they send away must find it closed (refused), not
+        // open with nobody left to accept (reset).
+        const delayMs = options.shutdownDelayMs ?? 0;
+        if (delayMs > 0) setTimeout(() => closeServer(resolve), delayMs);
+        else closeServer(resolve);
       });
       return closing;
     },
   };
 
   function closeServer(resolve: () => void): void {
-    // Keep-alive connections become idle as their last response finishes:
-    // close them as they do, instead of waiting for the keep-alive timeout.
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    // Keep-alive connections that are idle now may already carry a request on
+    // its way (sent, not read yet): closing them at once, as http.Server's
+    // close() does, would reset it. So stop listening only (net.Server's
+    // close), give such requests IDLE_GRACE_MS to be read (they are answered
+    // with Connection: close), then close connections as they go idle.
+    let sweep: NodeJS.Timeout | undefined;
+    const grace = setTimeout(() => {
+      server.closeIdleConnections();
+      sweep = setInterval(() => server.closeIdleConnections(), 50);
+    }, Math.min(IDLE_GRACE_MS, options.shutdownTimeoutMs));
     const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs);
-    server.close(() => {
+    net.Server.prototype.close.call(server, () => {
+      clearTimeout(grace);
       clearInterval(sweep);
       clearTimeout(deadline);
       resolve();

@@ -1,6 +1,5 @@
 // HTTP helpers shared by every service's tests.
 import { expect } from "@jest/globals";
-import { createServer } from "node:net";
 
 /** Asserts a problem+json response with the given status and stable code; returns its body. */
 export async function expectProblem(response: Response, status: number, code: string): Promise<Record<string, unknown>> {
@@ -13,17 +12,7 @@ export async function expectProblem(response: Response, status: number, code: st
   return body;
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
+export { freePort } from "./ports.js";
 
 /** Calls `load` and returns the message of the configuration error it must throw. */
 export function configErrorMessage(load: () => unknown, errorClass: new (...args: never[]) => Error): string {
