@@ -50,13 +50,7 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
       );
       // A secret that cannot decrypt the signing key stops the start (and a
       // rolling deploy) here, instead of failing every token request later.
-      if (ready) {
-        await signingKeys.checkSecrets().catch(async (error: unknown) => {
-          await redis?.close();
-          await db.$disconnect();
-          throw error;
-        });
-      }
+      if (ready) await signingKeys.checkSecrets();
       rotationTimer = setInterval(() => {
         signingKeys.ensureKey().catch((error: unknown) => logger.warn({ err: error }, "the scheduled key check failed; it runs again in a minute"));
       }, 60_000);

@@ -121,21 +121,27 @@ export function serviceLifecycle(options: LifecycleOptions) {
   return {
     isShuttingDown: () => shuttingDown,
     async start(app: Express): Promise<string> {
-      await options.beforeListen?.();
-      listener = await listen(app, options.listen);
-      // Metrics on a listener of their own (METRICS_PORT): closed after the
-      // main one has drained, so the last scrapes see the shutdown.
-      const metrics = metricsEndpointOf(app);
-      if (metrics) {
-        const main = listener;
-        metricsListener = await listen(metrics.app, { host: metrics.host, port: metrics.port, shutdownTimeoutMs: options.listen.shutdownTimeoutMs }).catch(
-          async (error: unknown) => {
-            await main.close();
-            throw error;
-          },
-        );
+      try {
+        await options.beforeListen?.();
+        listener = await listen(app, options.listen);
+        // Metrics on a listener of their own (METRICS_PORT): closed after the
+        // main one has drained, so the last scrapes see the shutdown.
+        const metrics = metricsEndpointOf(app);
+        if (metrics) {
+          metricsListener = await listen(metrics.app, { host: metrics.host, port: metrics.port, shutdownTimeoutMs: options.listen.shutdownTimeoutMs });
+        }
+        return listener.url;
+      } catch (error: unknown) {
+        // A start that fails releases what it took (pools, Redis clients,
+        // timers), so nothing keeps reconnecting behind the error.
+        closing = (async () => {
+          shuttingDown = true;
+          await listener?.close();
+          await options.release();
+        })();
+        await closing.catch(() => undefined);
+        throw error;
       }
-      return listener.url;
     },
     close(): Promise<void> {
       closing ??= (async () => {
