@@ -481,6 +481,12 @@ describe("docker-compose.yml", () => {
     expect(service("resource-service").depends_on).toMatchObject({ "auth-service": { condition: "service_healthy" } });
   });
 
+  it("has the resource-service follow the session revocations the auth-service publishes: the same Redis and key prefix", () => {
+    expect(env("resource-service", "AUTH_REVOCATION_REDIS_URL")).toBeTruthy();
+    expect(env("resource-service", "AUTH_REVOCATION_REDIS_URL")).toBe(env("auth-service", "REDIS_URL"));
+    expect(env("resource-service", "AUTH_REVOCATION_KEY_PREFIX") ?? "authbridge:").toBe(env("auth-service", "REDIS_KEY_PREFIX") ?? "authbridge:");
+  });
+
   const composeCli = spawnSync("docker", ["compose", "version"]).status === 0;
   if (!composeCli) console.warn("docker-compose.yml: `docker compose` is not installed, so `docker compose config` was NOT run (its test is skipped).");
   (composeCli ? it : it.skip)("passes `docker compose config`, which refuses to run without BETTER_AUTH_SECRET or POSTGRES_PASSWORD", () => {
