@@ -23,6 +23,7 @@ import { createTestDatabase, type TestDatabase } from "../testing/database.js";
 import { freePort } from "../testing/ports.js";
 import { startFront, type Front } from "./front.js";
 import { ServiceInstance } from "./instance.js";
+import { deleteKeysWithPrefix } from "./redis-keys.js";
 
 export const JWKS_PATH = "/api/auth/jwks";
 /** The Redis the tests use (CI starts one there). */
@@ -69,6 +70,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const [authDatabase, resourceDatabase] = await Promise.all([createTestDatabase("auth-service"), createTestDatabase("resource-service")]);
   const fronts: Front[] = [];
   const instances: ServiceInstance[] = [];
+  const redisKeyPrefix = `authbridge-reliability-${randomBytes(6).toString("hex")}:`;
   try {
     const authPorts = await Promise.all(Array.from({ length: authCount }, () => freePort()));
     const authUrls = authPorts.map((port) => `http://127.0.0.1:${port}`);
@@ -76,7 +78,6 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     fronts.push(authFront);
     const issuer = authFront.url;
     const audience = "http://api.reliability.test";
-    const redisKeyPrefix = `authbridge-reliability-${randomBytes(6).toString("hex")}:`;
     const authEnv: NodeJS.ProcessEnv = {
       DATABASE_URL: authDatabase.url,
       BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"),
@@ -139,10 +140,14 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
         });
         return stdout;
       },
-      stop: () => stopAll(instances, fronts, [authDatabase, resourceDatabase]),
+      async stop() {
+        await stopAll(instances, fronts, [authDatabase, resourceDatabase]);
+        await deleteKeysWithPrefix(REDIS_URL, redisKeyPrefix);
+      },
     };
   } catch (error: unknown) {
     await stopAll(instances, fronts, [authDatabase, resourceDatabase]);
+    await deleteKeysWithPrefix(REDIS_URL, redisKeyPrefix).catch(() => 0); // the start's error matters more
     throw error;
   }
 }

@@ -3,7 +3,9 @@
 // `npm start`), with request logs on. Prints the numbers and writes them to
 // artifacts/soak-<time>.json.
 //
-//   SOAK_SECONDS (60), SOAK_FRACTION (0.7), SOAK_CAPACITY_SECONDS (10)
+//   SOAK_SECONDS (60), SOAK_FRACTION (0.7), SOAK_CAPACITY_SECONDS (10),
+//   SOAK_MAX_OLD_SPACE_MB (unset: V8's default; set, it caps both services' heap,
+//   which tells a heap that grows lazily from one that leaks)
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "../../databases.js";
@@ -17,7 +19,8 @@ const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 
 const result = await withTestDatabases(async () => {
   log("starting one auth-service and one resource-service");
-  const fleet = await startFleet({ authInstances: 1, resourceInstances: 1, authEnv: { AUTH_RATE_LIMIT_MAX: "100000" } });
+  const heapCap = process.env.SOAK_MAX_OLD_SPACE_MB ? { NODE_OPTIONS: `--max-old-space-size=${Number(process.env.SOAK_MAX_OLD_SPACE_MB)}` } : {};
+  const fleet = await startFleet({ authInstances: 1, resourceInstances: 1, authEnv: { AUTH_RATE_LIMIT_MAX: "100000", ...heapCap }, resourceEnv: heapCap });
   try {
     return await soak(
       fleet,
