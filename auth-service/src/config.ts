@@ -83,11 +83,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
     );
   }
   // A new key must be in every verifier's cache before it signs: their JWKS
-  // cache lifetime, their unknown-kid cooldown (30 s) and this service's own
+  // cache lifetime (never under 30 s in @authbridge/verifier, whatever
+  // max-age says), their unknown-kid cooldown (30 s) and this service's own
   // key cache (30 s) must all fit in the publish-ahead time.
-  if (e.JWT_KEY_PUBLISH_AHEAD_SECONDS < e.JWKS_MAX_AGE_SECONDS + 60) {
+  const verifierCacheSeconds = Math.max(e.JWKS_MAX_AGE_SECONDS, 30);
+  if (e.JWT_KEY_PUBLISH_AHEAD_SECONDS < verifierCacheSeconds + 60) {
     throw new ConfigError(
-      `The auth-service configuration is invalid:\n- JWT_KEY_PUBLISH_AHEAD_SECONDS (${e.JWT_KEY_PUBLISH_AHEAD_SECONDS}) must be at least JWKS_MAX_AGE_SECONDS + 60 (${e.JWKS_MAX_AGE_SECONDS + 60}), or verifiers could meet a token signed with a key they have not fetched yet.`,
+      `The auth-service configuration is invalid:\n- JWT_KEY_PUBLISH_AHEAD_SECONDS (${e.JWT_KEY_PUBLISH_AHEAD_SECONDS}) must be at least the verifiers' JWKS cache lifetime (JWKS_MAX_AGE_SECONDS, at least 30) + 60 (${verifierCacheSeconds + 60}), or verifiers could meet a token signed with a key they have not fetched yet.`,
     );
   }
   const baseUrl = new URL(e.BETTER_AUTH_URL).origin;

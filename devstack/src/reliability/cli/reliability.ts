@@ -138,7 +138,7 @@ await withTestDatabases(async () => {
     },
   );
 
-  const publishAheadSeconds = full ? 90 : 60;
+  const publishAheadSeconds = 90;
   await withFleet("rotation", { authEnv: { JWKS_MAX_AGE_SECONDS: full ? "30" : "0", JWT_KEY_PUBLISH_AHEAD_SECONDS: String(publishAheadSeconds) } }, async (fleet) => {
     const rotation = await rotationUnderLoad(fleet, {
       firstRotationAtMs: 0,
