@@ -2,15 +2,11 @@
 // by Better Auth's code, rate-limit rejections by limiter, requests by
 // endpoint template; no label carries an email, an id, a session or a token;
 // the endpoint is served only where the settings say.
-import { metricValue, scrapeMetrics, type Sample } from "@authbridge/devstack/testing";
+import { metricsDelta, metricValue, scrapeMetrics } from "@authbridge/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Browser, expectProblem, freePort, startAuthService, uniqueEmail, type RunningAuthService } from "./helpers.js";
 
 const METRICS_TOKEN = "metrics-token-0123456789abcdef0123456789abcdef";
-
-function delta(before: Sample[], after: Sample[]) {
-  return (name: string, labels: Record<string, string> = {}) => metricValue(after, name, labels) - metricValue(before, name, labels);
-}
 
 describe("the auth-service's metrics (METRICS_PORT)", () => {
   let running: RunningAuthService;
@@ -55,7 +51,7 @@ describe("the auth-service's metrics (METRICS_PORT)", () => {
     await browser.request(`/api/auth/reset-password/${resetToken}?callbackURL=/`);
 
     const after = await scrapeMetrics(metricsUrl);
-    const change = delta(before, after);
+    const change = metricsDelta(before, after);
     expect({
       viaEndpoint: change("authbridge_tokens_issued_total", { via: "token_endpoint" }),
       viaHeader: change("authbridge_tokens_issued_total", { via: "set_auth_jwt_header" }),

@@ -3,7 +3,7 @@
 // published for the resource-services, and a Redis outage that loses neither
 // a delete nor a revocation.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { CuttableProxy, freePort } from "@authbridge/devstack/testing";
+import { CuttableProxy, eventually, freePort } from "@authbridge/devstack/testing";
 import { decodeJwt } from "jose";
 import { randomBytes } from "node:crypto";
 import { createClient } from "redis";
@@ -25,14 +25,6 @@ function sessionToken(cookieHeader: string): string {
   const cookie = cookieHeader.split("; ").find((pair) => pair.startsWith("better-auth.session_token="));
   if (!cookie) throw new Error("no session cookie");
   return decodeURIComponent(cookie.slice(cookie.indexOf("=") + 1)).split(".")[0] ?? "";
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe("sessions cached in Redis, shared by two instances", () => {
@@ -77,7 +69,7 @@ describe("sessions cached in Redis, shared by two instances", () => {
     // Token lifetime (300 s) plus the verifiers' clock leeway (60 s).
     expect(score).toBeGreaterThanOrEqual(before + 360_000);
     expect(score).toBeLessThanOrEqual(Date.now() + 360_000);
-    await until(async () => messages.some((message) => (JSON.parse(message) as { sid: string }).sid === sid), "the revocation message");
+    await eventually(async () => messages.some((message) => (JSON.parse(message) as { sid: string }).sid === sid), "the revocation message");
     expect(await first.service.db.session.count({ where: { id: sid } })).toBe(0);
   });
 
@@ -137,8 +129,8 @@ describe("sessions while Redis is unreachable", () => {
     expect(await redis.zScore(`${prefix}revoked-sessions`, sid)).toBeNull();
 
     await proxy.up();
-    await until(async () => (await redis.zScore(`${prefix}revoked-sessions`, sid)) !== null, "the deferred revocation");
-    await until(async () => (await redis.exists(cacheKey)) === 0, "the flush of the session cache");
+    await eventually(async () => (await redis.zScore(`${prefix}revoked-sessions`, sid)) !== null, "the deferred revocation");
+    await eventually(async () => (await redis.exists(cacheKey)) === 0, "the flush of the session cache");
     expect(running.logs.filter((line) => line.includes("Redis is unreachable"))).toHaveLength(1);
     expect(running.logs.filter((line) => line.includes("the session cache was flushed"))).toHaveLength(1);
   });
@@ -158,7 +150,7 @@ describe("sessions while Redis is unreachable", () => {
     expect((await current.request("/api/auth/revoke-other-sessions", { method: "POST", json: {} })).status).toBe(200);
     expect((await other.request("/api/auth/token")).status).toBe(401);
     await proxy.up();
-    await until(async () => (await redis.exists(otherKey)) === 0, "the flush of the session cache");
+    await eventually(async () => (await redis.exists(otherKey)) === 0, "the flush of the session cache");
     expect((await other.request("/api/auth/token")).status).toBe(401);
     expect((await current.request("/api/auth/token")).status).toBe(200);
   });

@@ -2,16 +2,11 @@
 // move by exactly what the requests did, labels carry route templates and
 // fixed codes (never an id, an email or a token), and the endpoint is served
 // only where the settings say.
-import { createTestDatabase, metricValue, scrapeMetrics, type Sample } from "@authbridge/devstack/testing";
+import { createTestDatabase, metricsDelta, metricValue, scrapeMetrics } from "@authbridge/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { call, expectProblem, freePort, startPair, startResourceService, type Pair } from "./helpers.js";
 
 const METRICS_TOKEN = "metrics-token-0123456789abcdef0123456789abcdef";
-
-/** The change of every series between two scrapes. */
-function delta(before: Sample[], after: Sample[]) {
-  return (name: string, labels: Record<string, string> = {}) => metricValue(after, name, labels) - metricValue(before, name, labels);
-}
 
 describe("metrics on a listener of their own (METRICS_PORT)", () => {
   let pair: Pair;
@@ -44,7 +39,7 @@ describe("metrics on a listener of their own (METRICS_PORT)", () => {
     await expectProblem(await call(pair.api, `/no/such/${id}`), 404, "not_found");
 
     const after = await scrapeMetrics(metricsUrl);
-    const change = delta(before, after);
+    const change = metricsDelta(before, after);
     const requests = (method: string, route: string, status: number) => change("http_requests_total", { method, route, status_code: String(status) });
     expect({
       meOk: requests("GET", "/api/v1/users/me", 200),
@@ -127,7 +122,7 @@ describe("metrics behind a bearer token on the main port (METRICS_TOKEN)", () =>
     const before = await scrapeMetrics(`${pair.api.url}/metrics`, METRICS_TOKEN);
     await call(pair.api, "/metrics");
     const after = await scrapeMetrics(`${pair.api.url}/metrics`, METRICS_TOKEN);
-    const change = delta(before, after);
+    const change = metricsDelta(before, after);
     expect(change("http_requests_total", { method: "GET", route: "/metrics", status_code: "401" })).toBe(1);
     expect(change("http_requests_total", { method: "GET", route: "/metrics", status_code: "200" })).toBe(1);
   });

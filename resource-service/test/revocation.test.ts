@@ -2,21 +2,13 @@
 // session was signed out at the (real) auth-service is refused before it
 // expires, by an instance that heard it live, by one that started later, and
 // by one that was cut off from Redis when it happened (once it reconnects).
-import { configErrorMessage, CuttableProxy, freePort, signedInCookie, startServices, type RunningServices } from "@authbridge/devstack/testing";
+import { configErrorMessage, CuttableProxy, eventually, freePort, signedInCookie, startServices, type RunningServices } from "@authbridge/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { randomBytes } from "node:crypto";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { call, expectProblem, startResourceService, type RunningResourceService } from "./helpers.js";
 
 const REDIS = "redis://127.0.0.1:6379";
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe("revocation settings", () => {
   const base = { DATABASE_URL: "postgres://u:p@db:5432/x", AUTH_ISSUER: "https://auth.example.com", AUTH_AUDIENCE: "https://api.example.com" };

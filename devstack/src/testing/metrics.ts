@@ -33,6 +33,11 @@ export function metricValue(samples: readonly Sample[], name: string, labels: Re
     .reduce((sum, sample) => sum + sample.value, 0);
 }
 
+/** The change of every series between two scrapes: `change(name, labels)`. */
+export function metricsDelta(before: readonly Sample[], after: readonly Sample[]): (name: string, labels?: Record<string, string>) => number {
+  return (name, labels = {}) => metricValue(after, name, labels) - metricValue(before, name, labels);
+}
+
 /** GETs `url` (a /metrics endpoint) and parses it; fails unless it answers 200. */
 export async function scrapeMetrics(url: string, token?: string): Promise<Sample[]> {
   const response = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
