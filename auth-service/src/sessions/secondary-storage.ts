@@ -36,6 +36,9 @@ export function redisSecondaryStorage(redis: RedisConnection, logger: Logger): S
   const prefix = `${redis.keyPrefix}session-cache:`;
   let dirty = false;
   let flushing: Promise<void> | undefined;
+  // A delete skipped while a flush is scanning may concern a key the scan has
+  // already passed: the flush then goes round again.
+  let skippedDelete = false;
 
   function failed(error: unknown): void {
     if (!dirty) logger.warn({ err: error }, "the session cache (Redis) failed: sessions are read from PostgreSQL until it is flushed");
@@ -44,9 +47,12 @@ export function redisSecondaryStorage(redis: RedisConnection, logger: Logger): S
 
   async function flushAll(): Promise<void> {
     let dropped = 0;
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-      if (keys.length > 0) dropped += await client.del(keys);
-    }
+    do {
+      skippedDelete = false;
+      for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+        if (keys.length > 0) dropped += await client.del(keys);
+      }
+    } while (skippedDelete);
     dirty = false;
     logger.info({ dropped }, "the session cache was flushed after a Redis failure and is in use again");
   }
@@ -93,6 +99,7 @@ export function redisSecondaryStorage(redis: RedisConnection, logger: Logger): S
     },
     async delete(key) {
       // While dirty the delete is not even tried: the flush removes the key.
+      if (dirty) skippedDelete = true;
       await guarded(() => client.del(prefix + key), 0);
     },
     close() {
