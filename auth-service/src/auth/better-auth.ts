@@ -31,7 +31,7 @@ export interface SharedState {
 export const CLIENT_IP_HEADER = "x-authbridge-client-ip";
 
 /** The most rows Better Auth reads at once (see `defaultFindManyLimit` below). */
-export const SESSIONS_READ_LIMIT = 100_000;
+const SESSIONS_READ_LIMIT = 100_000;
 
 const credentialPaths = ["/sign-in/email", "/sign-up/email"] as const;
 

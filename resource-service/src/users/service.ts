@@ -5,22 +5,15 @@
 // request.
 import { HttpProblem } from "@authbridge/service-kit";
 import type { Principal } from "@authbridge/verifier";
+import type { z } from "zod";
 import { HandleTakenError, type UserRecord, type UserRepository } from "./repository.js";
-import type { ProfileChanges } from "./schemas.js";
+import type { ownProfile as ownProfileSchema, ProfileChanges, publicProfile as publicProfileSchema } from "./schemas.js";
 
-export interface PublicProfile {
-  id: string;
-  name: string;
-  handle: string | null;
-  displayName: string | null;
-  bio: string | null;
-  createdAt: Date;
-}
+/** What anyone may see of a user (the schema it is sent through, decoded: dates are Dates). */
+export type PublicProfile = z.output<typeof publicProfileSchema>;
 
-export interface OwnProfile extends PublicProfile {
-  email: string;
-  updatedAt: Date;
-}
+/** The caller's own profile. */
+export type OwnProfile = z.output<typeof ownProfileSchema>;
 
 const MEMORY = 10_000;
 
