@@ -7,7 +7,7 @@ import { ACCESS_TOKEN_CLAIMS } from "./auth/claims.js";
 import type { Auth } from "./auth/better-auth.js";
 import { betterAuthHandler } from "./auth/handler.js";
 import type { AuthServiceConfig } from "./config.js";
-import { databaseIsReachable, type Database } from "./db.js";
+import type { Database } from "./db.js";
 import { discoveryRoutes } from "./discovery.js";
 import { jwksRoutes } from "./keys/routes.js";
 import { signingUnavailable, type SigningKeys } from "./keys/signing-keys.js";
@@ -41,7 +41,7 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
   const metrics = installMetrics(app, { service: "auth-service", settings: config.metrics, logger });
   const authMetrics = metrics && authServiceMetrics(metrics.registry, Object.values(auth.api));
 
-  app.use(healthRoutes({ isReady: () => databaseIsReachable(db), isShuttingDown }));
+  app.use(healthRoutes({ isReady: () => db.isReachable(), isShuttingDown }));
   app.use(discoveryRoutes(config, ACCESS_TOKEN_CLAIMS));
   app.use(jwksRoutes(signingKeys, config.jwksMaxAgeSeconds));
 

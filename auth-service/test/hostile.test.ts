@@ -27,7 +27,7 @@ describe("hostile input to the auth-service", () => {
     await expectClean(await signUp(Buffer.concat([Buffer.from('{"email":"a@example.com","name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","password":"x"}')])), "invalid UTF-8");
     await expectClean(await signUp('{"__proto__":{"polluted":true},"email":"p@example.com"}'), "__proto__");
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(await running.service.db.user.count()).toBe(0);
+    expect(await running.service.db.prisma.user.count()).toBe(0);
   });
 
   it("a 5 MB body, 64 KB of headers, and a malformed request line", async () => {
@@ -38,6 +38,6 @@ describe("hostile input to the auth-service", () => {
     const garbage = await rawRequest(running.url, Buffer.from([0x00, 0x01, 0x02, 0x0d, 0x0a, 0x0d, 0x0a]));
     expect(garbage.status).toBe(400);
     expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
-    expect(await running.service.db.user.count()).toBe(0);
+    expect(await running.service.db.prisma.user.count()).toBe(0);
   });
 });

@@ -6,7 +6,7 @@ import { optionalAuth, requireAuth } from "@authbridge/verifier/express";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import type { ResourceServiceConfig } from "./config.js";
-import { databaseIsReachable, type Database } from "./db.js";
+import type { Database } from "./db.js";
 import { authMetrics } from "./http/auth-metrics.js";
 import { authProblems } from "./http/auth-problems.js";
 import { openApiRoutes } from "./openapi/router.js";
@@ -41,7 +41,7 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   const metrics = installMetrics(app, { service: "resource-service", settings: config.metrics, logger });
   const tokenMetrics = metrics && authMetrics(metrics.registry, verifier);
 
-  app.use(healthRoutes({ isReady: () => databaseIsReachable(db), isShuttingDown }));
+  app.use(healthRoutes({ isReady: () => db.isReachable(), isShuttingDown }));
   app.use(openApiRoutes(config));
 
   const auth = { requireAuth: requireAuth(verifier), optionalAuth: optionalAuth(verifier) };

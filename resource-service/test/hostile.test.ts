@@ -22,8 +22,8 @@ describe("hostile input to the resource-service", () => {
   afterAll(() => pair.stop());
 
   async function nothingWritten(): Promise<void> {
-    expect(await pair.api.service.db.post.count()).toBe(0);
-    expect(await pair.api.service.db.user.count()).toBe(1);
+    expect(await pair.api.service.db.prisma.post.count()).toBe(0);
+    expect(await pair.api.service.db.prisma.user.count()).toBe(1);
     expect((await fetch(`${pair.api.url}/healthz`)).status).toBe(200);
   }
 

@@ -18,3 +18,4 @@ export {
   type ProblemBody,
   type ProblemMapper,
 } from "./problem.js";
+export { createDatabase, prepared, type Database, type PoolOptions, type PreparedQuery } from "./postgres.js";
