@@ -5,7 +5,7 @@ import type { Express } from "express";
 import type { Logger } from "pino";
 import { ACCESS_TOKEN_CLAIMS } from "./auth/claims.js";
 import type { Auth } from "./auth/better-auth.js";
-import { betterAuthHandler } from "./auth/handler.js";
+import { betterAuthHandler, tokenHandler } from "./auth/handler.js";
 import type { AuthServiceConfig } from "./config.js";
 import type { Database } from "./db.js";
 import { discoveryRoutes } from "./discovery.js";
@@ -51,6 +51,7 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
     ? limits.expressLimiter("credentials:", (store) => credentialRateLimit({ ...config.rateLimit, store, logger, onLimited }))
     : credentialRateLimit({ ...config.rateLimit, onLimited });
   app.post(["/api/auth/sign-in/email", "/api/auth/sign-up/email"], credentialLimit);
+  app.get("/api/auth/token", tokenHandler(auth, authMetrics?.answered));
   app.all(
     "/api/auth/*splat",
     // A body of any other type would reach Better Auth unparsed and unbounded.
