@@ -1,6 +1,6 @@
 // The Express application, built from its parts and never listening itself
 // (tests wrap it in supertest or listen on an ephemeral port).
-import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, formBody, healthRoutes, installMetrics, jsonBody, notFound } from "@authbridge/service-kit";
+import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, formBody, healthRoutes, installMetrics, jsonBody, notFound, requestBodies } from "@authbridge/service-kit";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { ACCESS_TOKEN_CLAIMS } from "./auth/claims.js";
@@ -41,7 +41,7 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
   const metrics = installMetrics(app, { service: "auth-service", settings: config.metrics, logger });
   const authMetrics = metrics && authServiceMetrics(metrics.registry, Object.values(auth.api));
 
-  app.use(healthRoutes({ isReady: () => db.isReachable(), isShuttingDown }));
+  healthRoutes(app, { isReady: () => db.isReachable(), isShuttingDown });
   app.use(discoveryRoutes(config, ACCESS_TOKEN_CLAIMS));
   app.use(jwksRoutes(signingKeys, config.jwksMaxAgeSeconds));
 
@@ -55,9 +55,7 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
   app.all(
     "/api/auth/*splat",
     // A body of any other type would reach Better Auth unparsed and unbounded.
-    acceptBodies(["application/json", "application/x-www-form-urlencoded"]),
-    jsonBody(BODY_LIMIT),
-    formBody(BODY_LIMIT),
+    requestBodies(acceptBodies(["application/json", "application/x-www-form-urlencoded"]), ...jsonBody(BODY_LIMIT), ...formBody(BODY_LIMIT)),
     betterAuthHandler(auth, config.baseUrl, authMetrics?.answered),
   );
 

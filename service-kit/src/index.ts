@@ -1,5 +1,5 @@
 export { createBaseApp, type BaseAppOptions } from "./app-base.js";
-export { acceptBodies, formBody, jsonBody } from "./bodies.js";
+export { acceptBodies, formBody, jsonBody, requestBodies } from "./bodies.js";
 export { databaseUnavailable } from "./database-errors.js";
 export { ConfigError, httpUrl, integer, list, logLevel, optionalRedisUrl, origins, parseEnv, parseTrustProxy, postgresUrl, redisKeyPrefix } from "./config.js";
 export { answersWithin, healthRoutes, type HealthOptions } from "./health.js";
