@@ -5,7 +5,7 @@
 //
 // Options (environment): BENCH_DURATION_SECONDS (6), BENCH_WARMUP_SECONDS (2), BENCH_ROUNDS (3),
 // BENCH_CONNECTIONS (32), BENCH_LOAD (wrk when /usr/bin/wrk exists, else autocannon),
-// BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_POSTS (300).
+// BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_POSTS (300), BENCH_STDOUT (pipe, or null for /dev/null).
 import os from "node:os";
 import { resolveTestServer } from "@authbridge/devstack/testing/server";
 import { autocannonGenerator } from "./load/autocannon.js";
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   if (redis) cleanups.push(() => deleteKeys(redis.url, redis.keyPrefix));
   const processes: ServiceProcess[] = [];
   cleanups.push(() => Promise.all(processes.map((p) => p.stop())));
-  const stack = await startStack(dbs, redis, (p) => processes.push(p), log);
+  const stack = await startStack(dbs, redis, options.stdout, (p) => processes.push(p), log);
 
   const stamp = Date.now();
   const reader = await signUpAndIn(stack.auth.url, `reader.${stamp}@example.com`, "Reader");
@@ -99,7 +99,8 @@ async function main(): Promise<void> {
     const service = stack[key];
     if (typeof service !== "object" || service === undefined) return [];
     const peaks = groups.flat().filter((target) => target.process === service).flatMap((target) => [measured.warmupPeakRssKb.get(target.key) ?? 0, ...(measured.runs.get(target.key) ?? []).map((run) => run.peakRssKb)]);
-    return [{ name: service.name, role, peakRssMb: Math.max(idleRss.get(service.name) ?? 0, ...peaks) / 1024, stdoutLines: service.output().lines }];
+    const idle = idleRss.get(service.name) ?? 0;
+    return [{ name: service.name, role, idleRssMb: idle / 1024, peakRssMb: Math.max(idle, ...peaks) / 1024, stdoutLines: options.stdout === "pipe" ? service.output().lines : undefined }];
   });
   const report: Report = {
     startedAt: startedAt.toISOString(),
@@ -113,7 +114,10 @@ async function main(): Promise<void> {
       warmupSeconds: options.warmupSeconds,
       rounds: options.rounds,
       posts: posts.total,
-      stdout: "each process's stdout on a pipe the harness drains and discards, as a container runtime collects it",
+      stdout:
+        options.stdout === "pipe"
+          ? "each process's stdout on a pipe the harness drains and discards, as a container runtime collects it"
+          : "each process's stdout on /dev/null (BENCH_STDOUT=null)",
     },
     rows,
     services,

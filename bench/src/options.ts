@@ -17,6 +17,8 @@ export interface BenchOptions {
   redisUrl: string;
   /** Posts in the table the list reads (BENCH_POSTS). */
   postCount: number;
+  /** Where the processes' stdout goes (BENCH_STDOUT): a pipe the harness drains, or /dev/null. */
+  stdout: "pipe" | "null";
 }
 
 export const WRK_PATH = "/usr/bin/wrk";
@@ -33,7 +35,10 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
   const load = env.BENCH_LOAD ?? (existsSync(WRK_PATH) ? "wrk" : "autocannon");
   if (load !== "wrk" && load !== "autocannon") throw new Error(`BENCH_LOAD must be "wrk" or "autocannon", but it is "${load}".`);
   if (load === "wrk" && !existsSync(WRK_PATH)) throw new Error(`BENCH_LOAD=wrk, but ${WRK_PATH} does not exist: install it (apt-get install wrk) or use BENCH_LOAD=autocannon.`);
+  const stdout = env.BENCH_STDOUT || "pipe";
+  if (stdout !== "pipe" && stdout !== "null") throw new Error(`BENCH_STDOUT must be "pipe" or "null", but it is "${stdout}".`);
   return {
+    stdout,
     durationSeconds: whole(env, "BENCH_DURATION_SECONDS", 6, 1, 60),
     warmupSeconds: whole(env, "BENCH_WARMUP_SECONDS", 2, 0, 30),
     rounds: whole(env, "BENCH_ROUNDS", 3, 1, 10),

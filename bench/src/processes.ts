@@ -23,6 +23,8 @@ export interface StartOptions {
   /** Polled until it answers: with 200 when `ready200`, with any status otherwise. */
   readyPath: string;
   ready200: boolean;
+  /** "pipe" (default): read and discarded here, and counted; "null": /dev/null. */
+  stdout?: "pipe" | "null";
   timeoutMs?: number;
 }
 
@@ -57,7 +59,7 @@ export async function startProcess(options: StartOptions): Promise<ServiceProces
   const child = spawn(process.execPath, [options.entry], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", PORT: String(options.port), ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", options.stdout === "null" ? "ignore" : "pipe", "pipe"],
   });
   const output = { bytes: 0, lines: 0 };
   child.stdout?.on("data", (chunk: Buffer) => {

@@ -42,7 +42,13 @@ const secret = () => randomBytes(32).toString("base64url");
  * Starts the stack; every process started is handed to `started` at once, so a failure
  * half-way (or an interrupt) still stops them.
  */
-export async function startStack(dbs: BenchDatabases, redis: { url: string; keyPrefix: string } | undefined, started: (process: ServiceProcess) => void, log: (line: string) => void): Promise<Stack> {
+export async function startStack(
+  dbs: BenchDatabases,
+  redis: { url: string; keyPrefix: string } | undefined,
+  stdout: "pipe" | "null",
+  started: (process: ServiceProcess) => void,
+  log: (line: string) => void,
+): Promise<Stack> {
   const track = async (promise: Promise<ServiceProcess>) => {
     const service = await promise;
     started(service);
@@ -62,6 +68,7 @@ export async function startStack(dbs: BenchDatabases, redis: { url: string; keyP
         env: { ...ours, DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: secret(), BETTER_AUTH_URL: `http://127.0.0.1:${port}`, JWT_AUDIENCE: audience, ...extra },
         readyPath: "/readyz",
         ready200: true,
+        stdout,
       }),
     );
 
@@ -76,11 +83,12 @@ export async function startStack(dbs: BenchDatabases, redis: { url: string; keyP
       env: { ...ours, DATABASE_URL: dbs.urls.resource, AUTH_ISSUER: authUrl, AUTH_AUDIENCE: audience },
       readyPath: "/readyz",
       ready200: true,
+      stdout,
     }),
   );
   // Peers answer any path once they listen; Express's 404 is enough to know that.
   const peer = (name: string, entry: string, port: number | undefined, env: Record<string, string>) =>
-    track(startProcess({ name, cwd: benchDir, entry, port: port ?? 0, env: { NODE_ENV: "production", ...env }, readyPath: "/", ready200: false }));
+    track(startProcess({ name, cwd: benchDir, entry, port: port ?? 0, env: { NODE_ENV: "production", ...env }, readyPath: "/", ready200: false, stdout }));
   const resourcePeer = await peer("peer 1 (Express + jose + pg)", "dist/peers/resource-peer.js", resourcePeerPort, { DATABASE_URL: dbs.urls.resource, AUTH_ISSUER: authUrl, AUTH_AUDIENCE: audience });
   const betterAuthEnv = { DATABASE_URL: dbs.urls.betterAuth, BETTER_AUTH_URL: `http://127.0.0.1:${betterAuthPort}`, BETTER_AUTH_SECRET: secret() };
   await runScript(benchDir, "dist/peers/better-auth-migrate.js", { NODE_ENV: "production", ...betterAuthEnv });

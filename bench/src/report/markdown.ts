@@ -5,9 +5,11 @@ import { RSS_GOAL_MB, type Row } from "./summary.js";
 export interface ServiceSummary {
   name: string;
   role: string;
+  /** After start-up and the checks, before any load. */
+  idleRssMb: number;
   peakRssMb: number;
-  /** Lines written to stdout (ours: one JSON log line per request). */
-  stdoutLines: number;
+  /** Lines written to stdout (ours: one JSON log line per request); not counted with BENCH_STDOUT=null. */
+  stdoutLines: number | undefined;
 }
 
 export interface Report {
@@ -57,7 +59,7 @@ export function toMarkdown(report: Report): string {
     `# bench:compare, ${report.startedAt}`,
     "",
     `Machine: ${m.cpu}, ${m.cores} cores, Linux ${m.kernel}, Node ${m.node}, ${m.postgres}. Load generator, services, peers and PostgreSQL share these cores; 1-minute load average ${n(report.loadAverage.start, 1)} at the start, ${n(report.loadAverage.end, 1)} at the end.`,
-    `Method: ${x.loadGenerator}, ${x.connections} connections, 127.0.0.1; each configuration ${x.rounds} × ${x.durationSeconds} s in interleaved rounds after a ${x.warmupSeconds} s warm-up; medians of the rounds. ${x.posts} posts in the table. Ours: compiled, \`node dist/server.js\`, NODE_ENV=production, LOG_LEVEL=info; ${x.stdout}. Run time ${Math.round(report.wallSeconds)} s.`,
+    `Method: ${x.loadGenerator}, ${x.connections} connections, 127.0.0.1; each configuration ${x.rounds} × ${x.durationSeconds} s in interleaved rounds after a ${x.warmupSeconds} s warm-up; medians of the rounds; a ratio is the median of the rounds' ratios (the two sides of a round run back to back). ${x.posts} posts in the table. Ours: compiled, \`node dist/server.js\`, NODE_ENV=production, LOG_LEVEL=info; ${x.stdout}. Run time ${Math.round(report.wallSeconds)} s.`,
     "",
     "| Path | Ours vs peer | req/s ours / peer | Ratio ours/peer | p50 ms ours / peer | p99 ms ours / peer | p99 ratio | Peak RSS MB ours / peer | Server CPU µs/req ours / peer | Result |",
     "|---|---|---|---|---|---|---|---|---|---|",
@@ -65,9 +67,9 @@ export function toMarkdown(report: Report): string {
     "",
     "Ratio per round (ours/peer req/s): " + report.rows.map((r) => `${r.path.split(" ")[0]} ${r.ratioByRound.map((v) => n(v, 2)).join(", ")}`).join("; ") + ".",
     "",
-    "| Process | Role | Peak RSS MB while measured | stdout lines |",
-    "|---|---|---|---|",
-    ...report.services.map((s) => `| ${s.name} | ${s.role} | ${n(s.peakRssMb)} | ${s.stdoutLines} |`),
+    "| Process | Role | RSS MB before load | Peak RSS MB under load | stdout lines |",
+    "|---|---|---|---|---|",
+    ...report.services.map((s) => `| ${s.name} | ${s.role} | ${n(s.idleRssMb)} | ${n(s.peakRssMb)} | ${s.stdoutLines ?? "not counted"} |`),
     ...(report.notes.length > 0 ? ["", ...report.notes.map((note) => `- ${note}`)] : []),
   ];
   return `${lines.join("\n")}\n`;

@@ -29,6 +29,7 @@ export interface Side {
   /** The serving process's CPU time per request, over every measured run. */
   cpuUsPerRequest: number;
   requestsPerSecondByRound: number[];
+  p99MsByRound: number[];
   requests: number;
   /** Non-2xx answers plus connection errors and timeouts, over every measured run. */
   failures: number;
@@ -38,8 +39,10 @@ export interface Row {
   path: string;
   ours: Side;
   peer: Side;
+  /** The median over the rounds of ours/peer requests per second (each round's pair runs back to back). */
   ratio: number;
   ratioByRound: number[];
+  /** The median over the rounds of ours/peer p99 latency. */
   p99Ratio: number;
   goal: Goal;
   verdicts: { ratio: boolean | undefined; p99: boolean | undefined; rss: boolean; noFailures: boolean };
@@ -64,6 +67,7 @@ function side(name: string, runs: Run[], warmupPeakKb: number): Side {
     peakRssMb: Math.max(warmupPeakKb, ...runs.map((run) => run.peakRssKb)) / 1024,
     cpuUsPerRequest: requests > 0 ? (cpu * 1000) / requests : Number.NaN,
     requestsPerSecondByRound: runs.map((run) => run.result.requestsPerSecond),
+    p99MsByRound: runs.map((run) => run.result.latencyMs.p99),
     requests,
     failures: runs.reduce((sum, run) => sum + run.result.failures.status + run.result.failures.errors, 0),
   };
@@ -73,8 +77,12 @@ export function summarize(comparisons: Comparison[], measured: Measurements): Ro
   return comparisons.map(({ path, ours: o, peer: p, goal }) => {
     const ours = side(o.name, measured.runs.get(o.key) ?? [], measured.warmupPeakRssKb.get(o.key) ?? 0);
     const peer = side(p.name, measured.runs.get(p.key) ?? [], measured.warmupPeakRssKb.get(p.key) ?? 0);
-    const ratio = ours.requestsPerSecond / peer.requestsPerSecond;
-    const p99Ratio = ours.p99Ms / peer.p99Ms;
+    // Per round, then the median: the two sides of a round ran a few seconds apart, so a
+    // change in the machine's other load between rounds cancels out of each round's ratio.
+    const perRound = (a: number[], b: number[]) => a.map((value, i) => value / (b[i] ?? Number.NaN));
+    const ratioByRound = perRound(ours.requestsPerSecondByRound, peer.requestsPerSecondByRound);
+    const ratio = median(ratioByRound);
+    const p99Ratio = median(perRound(ours.p99MsByRound, peer.p99MsByRound));
     const verdicts = {
       ratio: goal.minRatio === undefined ? undefined : ratio >= goal.minRatio,
       p99: goal.maxP99Ratio === undefined ? undefined : p99Ratio <= goal.maxP99Ratio,
@@ -87,7 +95,7 @@ export function summarize(comparisons: Comparison[], measured: Measurements): Ro
       ours,
       peer,
       ratio,
-      ratioByRound: ours.requestsPerSecondByRound.map((rps, i) => rps / (peer.requestsPerSecondByRound[i] ?? Number.NaN)),
+      ratioByRound,
       p99Ratio,
       goal,
       verdicts,
