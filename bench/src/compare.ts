@@ -13,7 +13,7 @@ import type { LoadGenerator } from "./load/types.js";
 import { wrk } from "./load/wrk.js";
 import { describeMachine } from "./machine.js";
 import { measure } from "./measure.js";
-import { readOptions, WRK_PATH, type BenchOptions } from "./options.js";
+import { OptionsError, readOptions, WRK_PATH, type BenchOptions } from "./options.js";
 import type { ServiceProcess } from "./processes.js";
 import { rssKb } from "./proc-stats.js";
 import { writeReport } from "./report/artifacts.js";
@@ -38,17 +38,20 @@ function cleanUp(): Promise<void> {
   return cleaning;
 }
 
+/** Stops a run that takes far longer than estimated. */
+let watchdog: NodeJS.Timeout | undefined;
+
 function estimateSeconds(o: BenchOptions, targets: number): number {
   return 20 + targets * o.warmupSeconds + o.rounds * targets * (o.durationSeconds + 0.4) + 5;
 }
 
-const serviceRole: Array<[keyof Stack, string]> = [
-  ["auth", "ours, default configuration"],
-  ["authRedis", "ours, REDIS_URL"],
-  ["resource", "ours"],
-  ["resourcePeer", "peer of the resource-service"],
-  ["betterAuthPeer", "peer of the auth-service"],
-  ["bareExpress", "peer of /healthz"],
+const roles = (stack: Stack): Array<[ServiceProcess | undefined, string]> => [
+  [stack.auth, "ours, default configuration"],
+  [stack.authRedis, "ours, REDIS_URL"],
+  [stack.resource, "ours"],
+  [stack.resourcePeer, "peer of the resource-service"],
+  [stack.betterAuthPeer, "peer of the auth-service"],
+  [stack.bareExpress, "peer of /healthz"],
 ];
 
 async function main(): Promise<void> {
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
   log(`about ${Math.ceil(estimate / 60)} min (${Math.round(estimate)} s): ${options.rounds} rounds × ${redis ? 11 : 10} configurations × ${options.durationSeconds} s, ${options.loadGenerator}, ${options.connections} connections`);
   if (!redis) log(`nothing answers at ${options.redisUrl}: the sessions-in-Redis row is skipped`);
   if (options.rounds < 3) log(`only ${options.rounds} round(s): fine to try the harness, too few to compare (the issue asks for at least 3)`);
-  const watchdog = setTimeout(() => {
+  watchdog = setTimeout(() => {
     log(`still running after ${Math.round(estimate * 1.5 + 60)} s: stopping`);
     void cleanUp().then(() => process.exit(1));
   }, (estimate * 1.5 + 60) * 1000);
@@ -95,9 +98,8 @@ async function main(): Promise<void> {
   const measured = await measure(generator, groups, { ...options, log });
   const rows = summarize(comparisons, measured);
 
-  const services: ServiceSummary[] = serviceRole.flatMap(([key, role]) => {
-    const service = stack[key];
-    if (typeof service !== "object" || service === undefined) return [];
+  const services: ServiceSummary[] = roles(stack).flatMap(([service, role]) => {
+    if (!service) return [];
     const peaks = groups.flat().filter((target) => target.process === service).flatMap((target) => [measured.warmupPeakRssKb.get(target.key) ?? 0, ...(measured.runs.get(target.key) ?? []).map((run) => run.peakRssKb)]);
     const idle = idleRss.get(service.name) ?? 0;
     return [{ name: service.name, role, idleRssMb: idle / 1024, peakRssMb: Math.max(idle, ...peaks) / 1024, stdoutLines: options.stdout === "pipe" ? service.output().lines : undefined }];
@@ -129,11 +131,13 @@ async function main(): Promise<void> {
   const written = await writeReport(report);
   process.stdout.write(`\n${toMarkdown(report)}\n`);
   log(`written to ${written.markdown} and ${written.json}`);
-  clearTimeout(watchdog);
 }
 
+let interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
     log(`${signal}: stopping and cleaning up`);
     void cleanUp().then(() => process.exit(130));
   });
@@ -142,8 +146,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 try {
   await main();
 } catch (error: unknown) {
-  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  // After an interrupt, the run's failing requests are its own doing: nothing to report.
+  if (!interrupted) log(error instanceof OptionsError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exitCode = 1;
 } finally {
+  clearTimeout(watchdog);
   await cleanUp();
 }

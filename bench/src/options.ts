@@ -23,20 +23,25 @@ export interface BenchOptions {
 
 export const WRK_PATH = "/usr/bin/wrk";
 
+/** An option the run cannot start with; its message says what to change. */
+export class OptionsError extends Error {
+  override name = "OptionsError";
+}
+
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, but it is "${raw}".`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new OptionsError(`${name} must be a whole number from ${min} to ${max}, but it is "${raw}".`);
   return value;
 }
 
 export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const load = env.BENCH_LOAD ?? (existsSync(WRK_PATH) ? "wrk" : "autocannon");
-  if (load !== "wrk" && load !== "autocannon") throw new Error(`BENCH_LOAD must be "wrk" or "autocannon", but it is "${load}".`);
-  if (load === "wrk" && !existsSync(WRK_PATH)) throw new Error(`BENCH_LOAD=wrk, but ${WRK_PATH} does not exist: install it (apt-get install wrk) or use BENCH_LOAD=autocannon.`);
+  if (load !== "wrk" && load !== "autocannon") throw new OptionsError(`BENCH_LOAD must be "wrk" or "autocannon", but it is "${load}".`);
+  if (load === "wrk" && !existsSync(WRK_PATH)) throw new OptionsError(`BENCH_LOAD=wrk, but ${WRK_PATH} does not exist: install it (apt-get install wrk) or use BENCH_LOAD=autocannon.`);
   const stdout = env.BENCH_STDOUT || "pipe";
-  if (stdout !== "pipe" && stdout !== "null") throw new Error(`BENCH_STDOUT must be "pipe" or "null", but it is "${stdout}".`);
+  if (stdout !== "pipe" && stdout !== "null") throw new OptionsError(`BENCH_STDOUT must be "pipe" or "null", but it is "${stdout}".`);
   return {
     stdout,
     durationSeconds: whole(env, "BENCH_DURATION_SECONDS", 6, 1, 60),
