@@ -47,7 +47,7 @@ function row(r: Row): string {
     `${n(r.ours.p99Ms, 2)} / ${n(r.peer.p99Ms, 2)}`,
     `${n(r.p99Ratio, 2)} (${p99Goal})${verdict(r.verdicts.p99)}`,
     `${n(r.ours.peakRssMb)} / ${n(r.peer.peakRssMb)} (goal ≤ ${RSS_GOAL_MB})${verdict(r.verdicts.rss)}`,
-    `${n(r.ours.cpuUsPerRequest)} / ${n(r.peer.cpuUsPerRequest)}`,
+    `${n(r.ours.cpuUsPerRequest)} / ${n(r.peer.cpuUsPerRequest)} (${n(r.peer.cpuUsPerRequest / r.ours.cpuUsPerRequest, 2)})`,
     r.verdicts.noFailures ? (r.pass ? "pass" : "**FAIL**") : `**FAIL** (${r.ours.failures} / ${r.peer.failures} failed requests)`,
   ];
   return `| ${cells.join(" | ")} |`;
@@ -61,7 +61,7 @@ export function toMarkdown(report: Report): string {
     `Machine: ${m.cpu}, ${m.cores} cores, Linux ${m.kernel}, Node ${m.node}, ${m.postgres}. Load generator, services, peers and PostgreSQL share these cores; 1-minute load average ${n(report.loadAverage.start, 1)} at the start, ${n(report.loadAverage.end, 1)} at the end.`,
     `Method: ${x.loadGenerator}, ${x.connections} connections, 127.0.0.1; each configuration ${x.rounds} × ${x.durationSeconds} s in interleaved rounds after a ${x.warmupSeconds} s warm-up; medians of the rounds; a ratio is the median of the rounds' ratios (the two sides of a round run back to back). ${x.posts} posts in the table. Ours: compiled, \`node dist/server.js\`, NODE_ENV=production, LOG_LEVEL=info; ${x.stdout}. Run time ${Math.round(report.wallSeconds)} s.`,
     "",
-    "| Path | Ours vs peer | req/s ours / peer | Ratio ours/peer | p50 ms ours / peer | p99 ms ours / peer | p99 ratio | Peak RSS MB ours / peer | Server CPU µs/req ours / peer | Result |",
+    "| Path | Ours vs peer | req/s ours / peer | Ratio ours/peer | p50 ms ours / peer | p99 ms ours / peer | p99 ratio | Peak RSS MB ours / peer | Server CPU µs/req ours / peer (peer/ours) | Result |",
     "|---|---|---|---|---|---|---|---|---|---|",
     ...report.rows.map(row),
     "",
