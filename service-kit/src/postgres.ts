@@ -34,8 +34,8 @@ export interface Database<Prisma> {
   prisma: Prisma;
   /** The pool Prisma runs on, for libraries that take a pool (Better Auth). */
   pool: pg.Pool;
-  /** Runs a prepared query on the pool; resolves with its rows. */
-  read<Row>(query: PreparedQuery<Row>, values: readonly unknown[]): Promise<Row[]>;
+  /** Runs a prepared statement on the pool; resolves with its rows. */
+  query<Row>(statement: PreparedQuery<Row>, values: readonly unknown[]): Promise<Row[]>;
   /** Whether the database answers a trivial query promptly (readiness). */
   isReachable(): Promise<boolean>;
   close(): Promise<void>;
@@ -75,13 +75,13 @@ export function createDatabase<Prisma extends { $disconnect(): Promise<void> }>(
     types,
   });
   const prisma = createPrisma(new PrismaPg(pool));
-  const read = async <Row>(query: PreparedQuery<Row>, values: readonly unknown[]): Promise<Row[]> =>
-    (await pool.query({ name: query.name, text: query.text, values: [...values] })).rows as Row[];
+  const query = async <Row>(statement: PreparedQuery<Row>, values: readonly unknown[]): Promise<Row[]> =>
+    (await pool.query({ name: statement.name, text: statement.text, values: [...values] })).rows as Row[];
   return {
     prisma,
     pool,
-    read,
-    isReachable: () => answersWithin(() => read(ping, [])),
+    query,
+    isReachable: () => answersWithin(() => query(ping, [])),
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -2,6 +2,11 @@
 // own format (public JWK as JSON; private JWK encrypted with the Better Auth
 // secret), read through a short in-process cache. A key created here clears
 // the cache at once; keys created by another instance are seen within `ttlMs`.
+//
+// Prepared statements on the service's pool, like Better Auth's own queries:
+// the auth-service never loads Prisma's query engine at run time (about 30 MB
+// of memory); Prisma's schema and migrations define the table.
+import { prepared } from "@authbridge/service-kit";
 import { generateId } from "better-auth";
 import type { Jwk } from "better-auth/plugins";
 import type { Database } from "../db.js";
@@ -22,7 +27,27 @@ export interface KeyStore {
   invalidate(): void;
 }
 
-type JwkRow = Awaited<ReturnType<Database["prisma"]["jwks"]["findMany"]>>[number];
+interface JwkRow {
+  id: string;
+  publicKey: string;
+  privateKey: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  alg: string | null;
+  crv: string | null;
+}
+
+const COLUMNS = `id, "publicKey", "privateKey", "createdAt", "expiresAt", alg, crv`;
+const statements = {
+  all: prepared<JwkRow>("jwks.all", `SELECT ${COLUMNS} FROM jwks ORDER BY "createdAt" ASC`),
+  create: prepared<JwkRow>(
+    "jwks.create",
+    `INSERT INTO jwks (id, "publicKey", "privateKey", "createdAt", "expiresAt", alg, crv) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+  ),
+  retire: prepared<never>("jwks.retire", `UPDATE jwks SET "expiresAt" = $2 WHERE id = $1 AND "expiresAt" IS NULL`),
+  expire: prepared<never>("jwks.expire", `UPDATE jwks SET "expiresAt" = $2 WHERE id = $1`),
+  updatePrivateKey: prepared<never>("jwks.update-private-key", `UPDATE jwks SET "privateKey" = $2 WHERE id = $1`),
+};
 
 function fromRow(row: JwkRow): StoredKey {
   return {
@@ -46,8 +71,8 @@ export function createKeyStore(db: Database, ttlMs = 30_000): KeyStore {
   function load(): Promise<StoredKey[]> {
     if (loading) return loading;
     const started = generation;
-    const current = db.prisma.jwks
-      .findMany({ orderBy: { createdAt: "asc" } })
+    const current = db
+      .query(statements.all, [])
       .then((rows) => {
         const keys = rows.map(fromRow);
         if (generation === started) cached = { keys, loadedAt: Date.now() };
@@ -72,30 +97,29 @@ export function createKeyStore(db: Database, ttlMs = 30_000): KeyStore {
       return load();
     },
     async create(data) {
-      const row = await db.prisma.jwks.create({
-        data: {
-          id: generateId(32),
-          publicKey: data.publicKey,
-          privateKey: data.privateKey,
-          createdAt: data.createdAt ?? new Date(),
-          expiresAt: data.expiresAt ?? null,
-          alg: data.alg ?? null,
-          crv: data.crv ?? null,
-        },
-      });
+      const [row] = await db.query(statements.create, [
+        generateId(32),
+        data.publicKey,
+        data.privateKey,
+        data.createdAt ?? new Date(),
+        data.expiresAt ?? null,
+        data.alg ?? null,
+        data.crv ?? null,
+      ]);
       forget();
+      if (!row) throw new Error("Storing a signing key returned no row.");
       return fromRow(row);
     },
     async retire(id, at) {
-      await db.prisma.jwks.updateMany({ where: { id, expiresAt: null }, data: { expiresAt: at } });
+      await db.query(statements.retire, [id, at]);
       forget();
     },
     async expire(id, at) {
-      await db.prisma.jwks.updateMany({ where: { id }, data: { expiresAt: at } });
+      await db.query(statements.expire, [id, at]);
       forget();
     },
     async updatePrivateKey(id, privateKey) {
-      await db.prisma.jwks.update({ where: { id }, data: { privateKey } });
+      await db.query(statements.updatePrivateKey, [id, privateKey]);
       forget();
     },
     invalidate: forget,

@@ -60,13 +60,13 @@ export function postRepository(db: Database) {
       return db.prisma.post.create({ data: { id: uuidv7(), authorId, ...input } });
     },
     async find(id: string): Promise<PostRecord | null> {
-      const [post] = await db.read(findById, [id]);
+      const [post] = await db.query(findById, [id]);
       return post ?? null;
     },
     /** Newest first; public posts, plus the viewer's own private ones. */
     list(filter: ListFilter): Promise<PostRecord[]> {
       const { query, values } = listQuery(filter);
-      return db.read(query, values);
+      return db.query(query, values);
     },
     update(id: string, changes: PostChanges): Promise<PostRecord> {
       return db.prisma.post.update({ where: { id }, data: changes });

@@ -33,7 +33,7 @@ export function userRepository(db: Database) {
       return db.prisma.user.upsert({ where: { id }, create: { id, email, name }, update: { email, name } });
     },
     async find(id: string): Promise<UserRecord | null> {
-      const [user] = await db.read(findById, [id]);
+      const [user] = await db.query(findById, [id]);
       return user ?? null;
     },
     async update(id: string, changes: ProfileChanges): Promise<UserRecord> {
