@@ -45,14 +45,19 @@ export function forkService(service: string, options: ForkOptions): Promise<Chil
   });
 }
 
-/** SIGTERM, then SIGKILL if the child has not exited within `timeoutMs`. */
-export function stopService(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+export interface ServiceExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** SIGTERM, then SIGKILL if the child has not exited within `timeoutMs`; resolves with how it ended. */
+export function stopService(child: ChildProcess, timeoutMs = 15_000): Promise<ServiceExit> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.once("exit", () => {
+    child.once("exit", (code, signal) => {
       clearTimeout(timer);
-      resolve();
+      resolve({ code, signal });
     });
     child.kill("SIGTERM");
   });

@@ -200,7 +200,13 @@ export function runMain(name: string, create: () => RunnableService): void {
     throw error;
   }
   const { logger } = service;
+  let shuttingDown = false;
   const shutdown = (reason: string) => {
+    if (shuttingDown) {
+      logger.info({ reason }, "already shutting down");
+      return;
+    }
+    shuttingDown = true;
     logger.info({ reason }, "shutting down");
     service.close().then(
       () => process.exit(0),
@@ -210,8 +216,12 @@ export function runMain(name: string, create: () => RunnableService): void {
       },
     );
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  // `on`, not `once`: one stop request can come as two signals (a Ctrl-C reaches
+  // the whole process group, and npm or the dev stack passes it on too). A
+  // second signal must not kill the service halfway through its drain, which
+  // has its own deadline (SHUTDOWN_TIMEOUT_MS).
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
   // Spawned by the dev stack with an IPC channel: if the stack dies, so do we.
   if (process.send) process.once("disconnect", () => shutdown("parent exited"));
 

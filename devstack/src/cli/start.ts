@@ -20,6 +20,8 @@ import { isProcessAlive } from "../process.js";
 import { forkService, stopService } from "../service-process.js";
 
 const STOP_TIMEOUT_MS = 15_000;
+/** A signal this soon after the first is the same Ctrl-C, delivered twice (see main). */
+const SAME_SIGNAL_MS = 1_000;
 
 const log = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 
@@ -88,9 +90,12 @@ async function assertReachable(server: PostgresServer): Promise<void> {
   }
 }
 
-/** Starts a service of the stack, its logs on the stack's own output. */
-async function startService(name: string, env: NodeJS.ProcessEnv, onSpawn: (child: ChildProcess) => void): Promise<ServiceProcess> {
-  const child = await forkService(name, { env, output: { stdout: "inherit", stderr: "inherit" }, onSpawn });
+/**
+ * Starts a service of the stack, its logs on the stack's own output. `track`
+ * learns of it at once, so that a stop during start-up stops it too.
+ */
+async function startService(name: string, env: NodeJS.ProcessEnv, track: (service: ServiceProcess) => void): Promise<ServiceProcess> {
+  const child = await forkService(name, { env, output: { stdout: "inherit", stderr: "inherit" }, onSpawn: (spawned) => track({ name, child: spawned }) });
   return { name, child };
 }
 
@@ -114,28 +119,64 @@ function redactPassword(url: string): string {
 
 
 async function main(): Promise<void> {
-  const started = performance.now();
+  const startedAt = performance.now();
   loadDotEnv();
   const paths = stackPaths();
   await takeLock(paths);
 
-  const children: ChildProcess[] = [];
+  const services: ServiceProcess[] = [];
   let server: Promise<PostgresServer> | undefined;
+  let migrating: Promise<unknown> | undefined;
   let stopping: Promise<void> | undefined;
+  const isRunning = ({ child }: ServiceProcess) => child.exitCode === null && child.signalCode === null;
   const stop = (code: number) => {
     stopping ??= (async () => {
       log("Stopping the services, then PostgreSQL...");
-      await Promise.all(children.map((child) => stopService(child, STOP_TIMEOUT_MS)));
-      // PostgreSQL may still be starting: wait for it, then stop it.
-      await (await server?.catch(() => undefined))?.stop();
+      const exits = await Promise.all(
+        services.filter(isRunning).map(async ({ name, child }) => ({ name, ...(await stopService(child, STOP_TIMEOUT_MS)) })),
+      );
+      for (const exit of exits) {
+        if (exit.code !== 0) log(`${exit.name} ${exit.signal ? `was ended by ${exit.signal}` : `exited with code ${exit.code}`} while stopping.`);
+      }
+      // A migration under way finishes first (Ctrl-C does not reach it: see
+      // runHelper): cut off, it would leave a failed migration behind that
+      // blocks the next start.
+      await migrating?.catch(() => undefined);
+      try {
+        // PostgreSQL may still be starting: wait for it, then stop it.
+        await (await server?.catch(() => undefined))?.stop();
+      } catch (error: unknown) {
+        process.stderr.write(`[stack] ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      }
       await rm(paths.lockFile, { force: true });
       log("Stopped.");
       process.exit(code);
     })();
     return stopping;
   };
-  process.once("SIGINT", () => void stop(0));
-  process.once("SIGTERM", () => void stop(0));
+  // Handlers stay (`on`, not `once`): under `npm start` one Ctrl-C arrives
+  // twice, from the terminal (to the whole process group) and forwarded by
+  // npm. With `once`, the second copy found no handler and killed the stack
+  // in the middle of its stop, leaving PostgreSQL running. Signals within
+  // SAME_SIGNAL_MS of the first are that same Ctrl-C; a later one hurries the
+  // stop (the services are killed rather than drained), and PostgreSQL is
+  // still stopped, last.
+  let firstSignalAt: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstSignalAt === undefined) {
+      firstSignalAt = performance.now();
+      void stop(0);
+      return;
+    }
+    if (performance.now() - firstSignalAt < SAME_SIGNAL_MS) return;
+    const draining = services.filter(isRunning);
+    if (draining.length === 0) return;
+    log(`${signal} again: ending ${draining.map(({ name }) => name).join(", ")} without waiting for requests in flight.`);
+    for (const { child } of draining) child.kill("SIGKILL");
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 
   try {
     const authPort = portFromEnv("AUTH_SERVICE_PORT", 4000);
@@ -153,18 +194,21 @@ async function main(): Promise<void> {
       log,
     });
     const postgres = await server;
+    if (stopping) return;
     const pgReady = performance.now();
-    log(postgres.kind === "embedded" ? `Embedded PostgreSQL is up (${Math.round(pgReady - started)} ms).` : "Using the PostgreSQL server from DATABASE_URL.");
+    log(postgres.kind === "embedded" ? `Embedded PostgreSQL is up (${Math.round(pgReady - startedAt)} ms).` : "Using the PostgreSQL server from DATABASE_URL.");
 
     await assertReachable(postgres);
     // Each database is independent: migrate them side by side.
-    await Promise.all(
+    migrating = Promise.all(
       serviceDatabases.map(async (db) => {
         if (await ensureDatabase(postgres.adminUrl, db.database)) log(`Created the database ${db.database}.`);
         const applied = await migrateIfPending(withDatabase(postgres.adminUrl, db.database), db);
         if (applied.length > 0) log(`Applied ${applied.length} migration(s) to ${db.database}: ${applied.join(", ")}.`);
       }),
     );
+    await migrating;
+    if (stopping) return;
     const migrated = performance.now();
 
     const authUrl = process.env.AUTH_PUBLIC_URL ?? `http://localhost:${authPort}`;
@@ -176,10 +220,10 @@ async function main(): Promise<void> {
     const corsOrigins = withOrigin(process.env.CORS_ORIGINS ?? "http://localhost:3000", new URL(demoUrl).origin);
     const host = process.env.STACK_HOST ?? "127.0.0.1";
     const secret = await betterAuthSecret(postgres, paths.secretFile);
-    const track = (child: ChildProcess) => children.push(child);
+    const track = (service: ServiceProcess) => services.push(service);
 
     // They start side by side: the resource-service fetches the auth-service's keys only when a token arrives.
-    const [auth, resource, demo] = await Promise.all([
+    const started = await Promise.all([
       startService("auth-service", {
       ...process.env,
       PORT: String(authPort),
@@ -209,8 +253,13 @@ async function main(): Promise<void> {
       AUTH_URL: authUrl,
       API_URL: resourceUrl,
     }, track),
-    ]);
-    for (const service of [auth, resource, demo]) {
+    ]).catch((error: unknown) => {
+      // A stop during start-up ends the services before they are ready.
+      if (stopping) return undefined;
+      throw error;
+    });
+    if (!started) return;
+    for (const service of started) {
       service.child.once("exit", (code) => {
         if (!stopping) {
           log(`${service.name} exited unexpectedly (code ${code}).`);
@@ -222,7 +271,7 @@ async function main(): Promise<void> {
     const ready = performance.now();
     log(
       [
-        `Stack ready in ${Math.round(ready - started)} ms (PostgreSQL ${Math.round(pgReady - started)} ms, migrations ${Math.round(migrated - pgReady)} ms, services ${Math.round(ready - migrated)} ms).`,
+        `Stack ready in ${Math.round(ready - startedAt)} ms (PostgreSQL ${Math.round(pgReady - startedAt)} ms, migrations ${Math.round(migrated - pgReady)} ms, services ${Math.round(ready - migrated)} ms).`,
         `  demo page          ${demoUrl}`,
         `  auth-service       ${authUrl}`,
         `  resource-service   ${resourceUrl}/api/v1/posts`,
