@@ -26,6 +26,8 @@ export interface HelperResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** stdout and stderr together, as they came. */
+  output: string;
   timedOut: boolean;
 }
 
@@ -49,6 +51,7 @@ export function runHelper(file: string, args: readonly string[], options: Helper
     });
     let stdout = "";
     let stderr = "";
+    let output = "";
     let timedOut = false;
     // The helper leads its own process group: end the whole group.
     const end = () => {
@@ -66,16 +69,20 @@ export function runHelper(file: string, args: readonly string[], options: Helper
       : undefined;
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
+      output += chunk.toString();
       options.onStdout?.(stdout, end);
     });
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      output += chunk.toString();
+    });
     child.once("error", (error) => {
       clearTimeout(timer);
       reject(error);
     });
     child.once("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, timedOut });
+      resolve({ code, signal, stdout, stderr, output, timedOut });
     });
   });
 }

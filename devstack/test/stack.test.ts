@@ -7,9 +7,10 @@ import { existsSync, statSync } from "node:fs";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { repoRoot } from "../src/databases.js";
+import { createRequire } from "node:module";
+import { repoRoot, serviceDatabases } from "../src/databases.js";
 import { isListening } from "../src/postgres-server.js";
-import { isProcessAlive } from "../src/process.js";
+import { isProcessAlive, runHelper } from "../src/process.js";
 
 interface RunningStack {
   child: ChildProcess;
@@ -74,6 +75,21 @@ async function gone(pid: number, timeoutMs = 5_000): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return true;
+}
+
+/** `prisma migrate status` for each service database, run to its natural end (~12 s each, side by side). */
+async function migrateStatus(dataDir: string, pgPort: number) {
+  const password = await readFile(path.join(dataDir, "postgres", "authbridge-superuser.password"), "utf8");
+  const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
+  return Promise.all(
+    serviceDatabases.map(async (db) => {
+      const result = await runHelper(process.execPath, [prismaCli, "migrate", "status", "--config", db.prismaConfig], {
+        cwd: path.dirname(db.prismaConfig),
+        env: { ...process.env, DATABASE_URL: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/${db.database}`, CHECKPOINT_DISABLE: "1" },
+      });
+      return { database: db.database, code: result.code, output: result.output };
+    }),
+  );
 }
 
 async function jwksKids(authUrl: string): Promise<string[]> {
@@ -144,6 +160,10 @@ describe("npm start on the embedded PostgreSQL", () => {
     expect(session.headers.get("access-control-allow-origin")).toBe(demoUrl);
     expect(session.headers.get("access-control-allow-credentials")).toBe("true");
     expect(statSync(path.join(dataDir, "dev-secret")).mode & 0o777).toBe(0o600);
+    // The migrations are Prisma's own: its CLI finds every one applied.
+    for (const status of await migrateStatus(dataDir, pgPort)) {
+      expect(status).toEqual({ database: status.database, code: 0, output: expect.stringContaining("Database schema is up to date!") });
+    }
 
     stack.child.kill("SIGTERM");
     expect(await stack.exited).toBe(0);
