@@ -12,6 +12,8 @@ export interface ForkOptions {
   /** Learns of the child at once, so a stop during start-up can stop it too. */
   onSpawn?: (child: ChildProcess) => void;
   readyTimeoutMs?: number;
+  /** A built file to run (see bundleService) instead of the service's TypeScript sources through tsx. */
+  entry?: string;
 }
 
 /** Forks `service` and resolves once it reports ready; rejects (and kills it) otherwise. */
@@ -19,11 +21,11 @@ export function forkService(service: string, options: ForkOptions): Promise<Chil
   const output = options.output ?? { stdout: "ignore", stderr: "pipe" };
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(repoRoot, service, "src", "server.ts"), [], {
+    const child = fork(options.entry ?? path.join(repoRoot, service, "src", "server.ts"), [], {
       cwd: repoRoot,
       env: options.env,
       // "source": workspace packages resolve to their TypeScript sources.
-      execArgv: ["--conditions=source", "--import", "tsx"],
+      execArgv: options.entry ? ["--enable-source-maps"] : ["--conditions=source", "--import", "tsx"],
       stdio: ["ignore", output.stdout, output.stderr, "ipc"] as StdioOptions,
     });
     options.onSpawn?.(child);

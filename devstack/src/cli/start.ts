@@ -17,6 +17,7 @@ import { repoRoot, serviceDatabase, serviceDatabases, withDatabase } from "../da
 import { ensureDatabase, migrateIfPending } from "../migrations.js";
 import { portFromEnv, resolvePostgres, type PostgresServer } from "../postgres-server.js";
 import { isProcessAlive } from "../process.js";
+import { bundleService } from "../service-bundle.js";
 import { forkService, stopService } from "../service-process.js";
 
 const STOP_TIMEOUT_MS = 15_000;
@@ -94,9 +95,33 @@ async function assertReachable(server: PostgresServer): Promise<void> {
  * Starts a service of the stack, its logs on the stack's own output. `track`
  * learns of it at once, so that a stop during start-up stops it too.
  */
-async function startService(name: string, env: NodeJS.ProcessEnv, track: (service: ServiceProcess) => void): Promise<ServiceProcess> {
-  const child = await forkService(name, { env, output: { stdout: "inherit", stderr: "inherit" }, onSpawn: (spawned) => track({ name, child: spawned }) });
+async function startService(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  track: (service: ServiceProcess) => void,
+): Promise<ServiceProcess> {
+  const child = await forkService(name, {
+    entry,
+    env,
+    output: { stdout: "inherit", stderr: "inherit" },
+    onSpawn: (spawned) => track({ name, child: spawned }),
+  });
   return { name, child };
+}
+
+const SERVICES = ["auth-service", "resource-service", "demo"] as const;
+
+/** Builds every service (see service-bundle.ts); a build error names the service and the source line. */
+async function bundleServices(): Promise<Record<(typeof SERVICES)[number], string>> {
+  const entries = await Promise.all(
+    SERVICES.map((name) =>
+      bundleService(name).catch((error: unknown) => {
+        throw new Error(`Building ${name} from its sources failed: ${error instanceof Error ? error.message : String(error)}`);
+      }),
+    ),
+  );
+  return Object.fromEntries(SERVICES.map((name, index) => [name, entries[index]])) as Record<(typeof SERVICES)[number], string>;
 }
 
 /** The resource-service needs no secret: it must not even see one. */
@@ -187,6 +212,9 @@ async function main(): Promise<void> {
         "BETTER_AUTH_SECRET is required when DATABASE_URL is set: generate one with `openssl rand -base64 32` and put it in the environment or .env.",
       );
     }
+    // Built while PostgreSQL starts (esbuild works in a process of its own).
+    const bundles = bundleServices();
+    bundles.catch(() => undefined); // awaited below; until then a failure must not count as unhandled
     server = resolvePostgres({
       url: process.env.DATABASE_URL,
       embeddedDir: process.env.EMBEDDED_POSTGRES_DIR ?? path.join(paths.dataRoot, "postgres"),
@@ -221,10 +249,11 @@ async function main(): Promise<void> {
     const host = process.env.STACK_HOST ?? "127.0.0.1";
     const secret = await betterAuthSecret(postgres, paths.secretFile);
     const track = (service: ServiceProcess) => services.push(service);
+    const entries = await bundles;
 
     // They start side by side: the resource-service fetches the auth-service's keys only when a token arrives.
     const started = await Promise.all([
-      startService("auth-service", {
+      startService("auth-service", entries["auth-service"], {
       ...process.env,
       PORT: String(authPort),
       HOST: host,
@@ -236,7 +265,7 @@ async function main(): Promise<void> {
     }, track),
       // The resource-service knows the auth-service by its issuer URL alone (discovery);
       // it gets no secret and no access to the auth-service's database.
-      startService("resource-service", {
+      startService("resource-service", entries["resource-service"], {
       ...withoutSecrets(process.env),
       PORT: String(resourcePort),
       HOST: host,
@@ -246,7 +275,7 @@ async function main(): Promise<void> {
       CORS_ORIGINS: corsOrigins,
     }, track),
       // The demo page's static server: it only needs to know where the two services are.
-      startService("demo", {
+      startService("demo", entries.demo, {
       ...withoutSecrets(process.env),
       PORT: String(demoPort),
       HOST: host,
