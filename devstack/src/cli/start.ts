@@ -99,11 +99,13 @@ async function startService(
   name: string,
   entry: string,
   env: NodeJS.ProcessEnv,
+  startEnv: Promise<NodeJS.ProcessEnv> | undefined,
   track: (service: ServiceProcess) => void,
 ): Promise<ServiceProcess> {
   const child = await forkService(name, {
     entry,
     env,
+    ...(startEnv ? { startEnv } : {}),
     output: { stdout: "inherit", stderr: "inherit" },
     onSpawn: (spawned) => track({ name, child: spawned }),
   });
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
 
   const services: ServiceProcess[] = [];
   let server: Promise<PostgresServer> | undefined;
-  let migrating: Promise<unknown> | undefined;
+  let preparing: Promise<unknown> | undefined;
   let stopping: Promise<void> | undefined;
   const isRunning = ({ child }: ServiceProcess) => child.exitCode === null && child.signalCode === null;
   const stop = (code: number) => {
@@ -166,7 +168,7 @@ async function main(): Promise<void> {
       // A migration under way finishes first (Ctrl-C does not reach it: see
       // runHelper): cut off, it would leave a failed migration behind that
       // blocks the next start.
-      await migrating?.catch(() => undefined);
+      await preparing?.catch(() => undefined);
       try {
         // PostgreSQL may still be starting: wait for it, then stop it.
         await (await server?.catch(() => undefined))?.stop();
@@ -212,33 +214,6 @@ async function main(): Promise<void> {
         "BETTER_AUTH_SECRET is required when DATABASE_URL is set: generate one with `openssl rand -base64 32` and put it in the environment or .env.",
       );
     }
-    // Built while PostgreSQL starts (esbuild works in a process of its own).
-    const bundles = bundleServices();
-    bundles.catch(() => undefined); // awaited below; until then a failure must not count as unhandled
-    server = resolvePostgres({
-      url: process.env.DATABASE_URL,
-      embeddedDir: process.env.EMBEDDED_POSTGRES_DIR ?? path.join(paths.dataRoot, "postgres"),
-      embeddedPort: portFromEnv("EMBEDDED_POSTGRES_PORT", 15432),
-      log,
-    });
-    const postgres = await server;
-    if (stopping) return;
-    const pgReady = performance.now();
-    log(postgres.kind === "embedded" ? `Embedded PostgreSQL is up (${Math.round(pgReady - startedAt)} ms).` : "Using the PostgreSQL server from DATABASE_URL.");
-
-    await assertReachable(postgres);
-    // Each database is independent: migrate them side by side.
-    migrating = Promise.all(
-      serviceDatabases.map(async (db) => {
-        if (await ensureDatabase(postgres.adminUrl, db.database)) log(`Created the database ${db.database}.`);
-        const applied = await migrateIfPending(withDatabase(postgres.adminUrl, db.database), db);
-        if (applied.length > 0) log(`Applied ${applied.length} migration(s) to ${db.database}: ${applied.join(", ")}.`);
-      }),
-    );
-    await migrating;
-    if (stopping) return;
-    const migrated = performance.now();
-
     const authUrl = process.env.AUTH_PUBLIC_URL ?? `http://localhost:${authPort}`;
     const resourceUrl = process.env.RESOURCE_PUBLIC_URL ?? `http://localhost:${resourcePort}`;
     const audience = process.env.JWT_AUDIENCE ?? resourceUrl;
@@ -247,47 +222,90 @@ async function main(): Promise<void> {
     const demoUrl = process.env.DEMO_PUBLIC_URL ?? `http://${new URL(authUrl).hostname}:${demoPort}`;
     const corsOrigins = withOrigin(process.env.CORS_ORIGINS ?? "http://localhost:3000", new URL(demoUrl).origin);
     const host = process.env.STACK_HOST ?? "127.0.0.1";
-    const secret = await betterAuthSecret(postgres, paths.secretFile);
-    const track = (service: ServiceProcess) => services.push(service);
-    const entries = await bundles;
 
+    // Three things run side by side: esbuild builds the services; PostgreSQL
+    // starts and the databases are migrated; and, once built, the services
+    // load their code (most of their start-up), then wait for the migrations
+    // before they read their configuration and touch their databases.
+    const bundles = bundleServices();
+    const starting = resolvePostgres({
+      url: process.env.DATABASE_URL,
+      embeddedDir: process.env.EMBEDDED_POSTGRES_DIR ?? path.join(paths.dataRoot, "postgres"),
+      embeddedPort: portFromEnv("EMBEDDED_POSTGRES_PORT", 15432),
+      log,
+    });
+    server = starting;
+    let pgReady = 0;
+    let migrated = 0;
+    const prepared = (async () => {
+      const postgres = await starting;
+      pgReady = performance.now();
+      log(postgres.kind === "embedded" ? `Embedded PostgreSQL is up (${Math.round(pgReady - startedAt)} ms).` : "Using the PostgreSQL server from DATABASE_URL.");
+      if (stopping) throw new Error("Stopped before the migrations.");
+      await assertReachable(postgres);
+      // Each database is independent: migrate them side by side.
+      await Promise.all(
+        serviceDatabases.map(async (db) => {
+          if (await ensureDatabase(postgres.adminUrl, db.database)) log(`Created the database ${db.database}.`);
+          const applied = await migrateIfPending(withDatabase(postgres.adminUrl, db.database), db);
+          if (applied.length > 0) log(`Applied ${applied.length} migration(s) to ${db.database}: ${applied.join(", ")}.`);
+        }),
+      );
+      migrated = performance.now();
+      return { postgres, secret: await betterAuthSecret(postgres, paths.secretFile) };
+    })();
+    preparing = prepared;
+    // Awaited below (or by stop); meanwhile a failure must not count as unhandled.
+    bundles.catch(() => undefined);
+    prepared.catch(() => undefined);
+
+    const entries = await bundles;
+    if (stopping) return;
+    const track = (service: ServiceProcess) => services.push(service);
     // They start side by side: the resource-service fetches the auth-service's keys only when a token arrives.
-    const started = await Promise.all([
+    const launching = Promise.all([
       startService("auth-service", entries["auth-service"], {
-      ...process.env,
-      PORT: String(authPort),
-      HOST: host,
-      DATABASE_URL: withDatabase(postgres.adminUrl, serviceDatabase("auth-service").database),
-      BETTER_AUTH_SECRET: secret,
-      BETTER_AUTH_URL: authUrl,
-      JWT_AUDIENCE: audience,
-      CORS_ORIGINS: corsOrigins,
-    }, track),
+        ...process.env,
+        PORT: String(authPort),
+        HOST: host,
+        BETTER_AUTH_URL: authUrl,
+        JWT_AUDIENCE: audience,
+        CORS_ORIGINS: corsOrigins,
+      }, prepared.then(({ postgres, secret }) => ({
+        DATABASE_URL: withDatabase(postgres.adminUrl, serviceDatabase("auth-service").database),
+        BETTER_AUTH_SECRET: secret,
+      })), track),
       // The resource-service knows the auth-service by its issuer URL alone (discovery);
       // it gets no secret and no access to the auth-service's database.
       startService("resource-service", entries["resource-service"], {
-      ...withoutSecrets(process.env),
-      PORT: String(resourcePort),
-      HOST: host,
-      DATABASE_URL: withDatabase(postgres.adminUrl, serviceDatabase("resource-service").database),
-      AUTH_ISSUER: authUrl,
-      AUTH_AUDIENCE: audience,
-      CORS_ORIGINS: corsOrigins,
-    }, track),
+        ...withoutSecrets(process.env),
+        PORT: String(resourcePort),
+        HOST: host,
+        AUTH_ISSUER: authUrl,
+        AUTH_AUDIENCE: audience,
+        CORS_ORIGINS: corsOrigins,
+      }, prepared.then(({ postgres }) => ({
+        DATABASE_URL: withDatabase(postgres.adminUrl, serviceDatabase("resource-service").database),
+      })), track),
       // The demo page's static server: it only needs to know where the two services are.
       startService("demo", entries.demo, {
-      ...withoutSecrets(process.env),
-      PORT: String(demoPort),
-      HOST: host,
-      AUTH_URL: authUrl,
-      API_URL: resourceUrl,
-    }, track),
-    ]).catch((error: unknown) => {
-      // A stop during start-up ends the services before they are ready.
+        ...withoutSecrets(process.env),
+        PORT: String(demoPort),
+        HOST: host,
+        AUTH_URL: authUrl,
+        API_URL: resourceUrl,
+      }, undefined, track),
+    ]);
+    launching.catch(() => undefined);
+    // A stop during start-up ends all this early: nothing more to report.
+    const unlessStopping = (error: unknown): undefined => {
       if (stopping) return undefined;
       throw error;
-    });
-    if (!started) return;
+    };
+    // A failed migration is the error to show, not the services it stopped.
+    const postgres = (await prepared.catch(unlessStopping))?.postgres;
+    const started = await launching.catch(unlessStopping);
+    if (!postgres || !started) return;
     for (const service of started) {
       service.child.once("exit", (code) => {
         if (!stopping) {
@@ -300,7 +318,7 @@ async function main(): Promise<void> {
     const ready = performance.now();
     log(
       [
-        `Stack ready in ${Math.round(ready - startedAt)} ms (PostgreSQL ${Math.round(pgReady - startedAt)} ms, migrations ${Math.round(migrated - pgReady)} ms, services ${Math.round(ready - migrated)} ms).`,
+        `Stack ready in ${Math.round(ready - startedAt)} ms (PostgreSQL ${Math.round(pgReady - startedAt)} ms, migrations ${Math.round(migrated - pgReady)} ms, services ${Math.round(ready - migrated)} ms after that; they load their code meanwhile).`,
         `  demo page          ${demoUrl}`,
         `  auth-service       ${authUrl}`,
         `  resource-service   ${resourceUrl}/api/v1/posts`,
