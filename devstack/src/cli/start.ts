@@ -3,9 +3,10 @@
 // 1. PostgreSQL: the server DATABASE_URL names, or else an embedded one whose
 //    data lives in .data/postgres (reused on the next start).
 // 2. Each service's database is created if missing and migrated only when a
-//    migration is pending (the migration engine costs ~12 s; the check ~10 ms).
-// 3. The services and the demo page's server start; the stack prints their
-//    URLs once all are ready.
+//    migration is pending (prisma migrate deploy costs ~2.5 s; the check ~10 ms).
+// 3. The services and the demo page's server start: built by esbuild and
+//    loading their code while 1 and 2 run; the stack prints their URLs once
+//    all are ready.
 // 4. Ctrl-C or SIGTERM: services drain and stop first, PostgreSQL last.
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
