@@ -1,7 +1,7 @@
 // `npm start` end to end: a cold start on a fresh embedded PostgreSQL, a warm
 // start that reuses it, recovery after the stack is killed, and a clean stop,
 // also when Ctrl-C reaches `npm start`'s whole process group.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
@@ -43,8 +43,20 @@ function startStack(env: NodeJS.ProcessEnv, { viaNpm = false } = {}): RunningSta
   child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => text, exited };
+  const stack = { child, output: () => text, exited };
+  started.push(stack);
+  return stack;
 }
+
+/** Every stack a test started: one left running by a failed test would hold the lock for the next tests. */
+const started: RunningStack[] = [];
+afterEach(async () => {
+  for (const stack of started.splice(0)) {
+    if (stack.child.exitCode !== null || stack.child.signalCode !== null) continue;
+    stack.child.kill("SIGTERM");
+    await stack.exited;
+  }
+});
 
 async function waitFor(stack: RunningStack, pattern: RegExp, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
