@@ -5,14 +5,20 @@
 // that class installs process-wide SIGINT/SIGTERM hooks which stop PostgreSQL
 // the moment a signal arrives, before the services have drained their requests.
 // With pg_ctl the stack decides the order: services first, PostgreSQL last.
-import { execFile, type ExecFileOptions } from "node:child_process";
+//
+// A terminal's Ctrl-C (SIGINT to its whole foreground process group) never
+// reaches the server: pg_ctl starts it in a session of its own (setsid), and
+// initdb and pg_ctl themselves run in process groups of their own (runHelper).
+// Were the server in the stack's group, Ctrl-C would make it shut down at once
+// ("fast shutdown"), under the services that are still draining their requests.
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { arch, platform, tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { isProcessAlive } from "./process.js";
+import { isProcessAlive, runHelper } from "./process.js";
 
 const run = promisify(execFile);
 
@@ -97,20 +103,10 @@ async function commandLine(pid: number): Promise<string | undefined> {
   return run("ps", ["-p", String(pid), "-o", "command="]).then(({ stdout }) => String(stdout), () => undefined);
 }
 
-function childOptions(ids: RunAs): ExecFileOptions {
-  return { ...ids, env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" } };
-}
-
-/** Runs pg_ctl and returns its exit code (pg_ctl uses 3 for "no server running"). */
-async function pgCtl(bin: Binaries, ids: RunAs, args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(bin.pg_ctl, args, childOptions(ids));
-    return { code: 0, output: `${String(stdout)}${String(stderr)}` };
-  } catch (error: unknown) {
-    const failed = error as { code?: unknown; stdout?: unknown; stderr?: unknown };
-    const code = typeof failed.code === "number" ? failed.code : 1;
-    return { code, output: `${String(failed.stdout ?? "")}${String(failed.stderr ?? "")}` };
-  }
+/** Runs initdb or pg_ctl as the server's user; returns its exit code (pg_ctl uses 3 for "no server running") and output. */
+async function pgTool(file: string, ids: RunAs, args: string[]): Promise<{ code: number; output: string }> {
+  const { code, stdout, stderr } = await runHelper(file, args, { ...ids, env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" } });
+  return { code: code ?? 1, output: `${stdout}${stderr}` };
 }
 
 /** The superuser's password, kept next to the cluster (mode 0600). */
@@ -133,11 +129,15 @@ async function initialise(bin: Binaries, ids: RunAs, dataDir: string): Promise<v
     await chown(pwfile, ids.uid, ids.gid);
   }
   try {
-    await run(
-      bin.initdb,
-      ["--pgdata", dataDir, "--username", "postgres", "--auth", "scram-sha-256", "--pwfile", pwfile, "--encoding", "UTF8", "--locale", "C"],
-      childOptions(ids),
-    );
+    // --no-sync: initdb does not wait for its ~1,000 new files to reach the disk
+    // (seconds on a busy disk). A crash of the machine within the next few
+    // seconds could leave a broken new cluster, which holds nothing yet; once
+    // running, the server syncs as usual (fsync=on).
+    const initdb = await pgTool(bin.initdb, ids, [
+      "--pgdata", dataDir, "--username", "postgres", "--auth", "scram-sha-256", "--pwfile", pwfile,
+      "--encoding", "UTF8", "--locale", "C", "--no-sync", "--no-instructions",
+    ]);
+    if (initdb.code !== 0) throw new Error(`Creating the embedded PostgreSQL cluster in ${dataDir} failed (initdb exited with ${initdb.code}).\n${initdb.output}`);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -210,7 +210,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   if (await clearStalePidFile(dataDir)) {
     log("Found an embedded PostgreSQL left running by an earlier run; restarting it.");
-    await pgCtl(bin, ids, ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", "30"]);
+    await pgTool(bin.pg_ctl, ids, ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", "30"]);
   }
   if (!(await portIsFree(options.port))) {
     throw new Error(
@@ -221,7 +221,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const logFile = path.join(dataDir, "server.log");
   const serverOptions = `-p ${options.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 -c fsync=on`;
-  const started = await pgCtl(bin, ids, ["start", "-D", dataDir, "-l", logFile, "-o", serverOptions, "-w", "-t", "60"]);
+  const started = await pgTool(bin.pg_ctl, ids, ["start", "-D", dataDir, "-l", logFile, "-o", serverOptions, "-w", "-t", "60"]);
   if (started.code !== 0) {
     const tail = await readFile(logFile, "utf8").then((text) => text.split("\n").slice(-15).join("\n"), () => "");
     throw new Error(`The embedded PostgreSQL did not start (pg_ctl exited with ${started.code}).\n${started.output}\n${tail}`);
@@ -233,7 +233,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     async stop() {
       if (stopped) return;
       stopped = true;
-      await pgCtl(bin, ids, ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", "30"]);
+      const result = await pgTool(bin.pg_ctl, ids, ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", "30"]);
+      // 3: no server was running (it was stopped from elsewhere).
+      if (result.code !== 0 && result.code !== 3) {
+        throw new Error(`The embedded PostgreSQL did not stop (pg_ctl exited with ${result.code}).\n${result.output}`);
+      }
     },
   };
 }

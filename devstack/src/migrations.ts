@@ -1,16 +1,13 @@
-// Applies committed Prisma migrations, paying the schema engine's ~12 s only when
-// something is pending: which migrations a database has is read straight from
-// Prisma's own `_prisma_migrations` table in a few milliseconds.
-import { execFile } from "node:child_process";
+// Applies committed Prisma migrations with Prisma's own `migrate deploy`, only
+// when something is pending: which migrations a database has is read straight
+// from Prisma's `_prisma_migrations` table in a few milliseconds.
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { promisify } from "node:util";
 import pg from "pg";
 import type { ServiceDatabase } from "./databases.js";
-
-const run = promisify(execFile);
+import { runHelper } from "./process.js";
 
 /** The migration folders committed for a database, oldest first. */
 export async function committedMigrations(migrationsDir: string): Promise<string[]> {
@@ -49,18 +46,50 @@ export async function pendingMigrations(databaseUrl: string, migrationsDir: stri
   }
 }
 
-/** Runs `prisma migrate deploy` for one database (the slow path). */
+/**
+ * The line `prisma migrate deploy` (6.19) prints once its command has returned:
+ * the migrations are applied and recorded, and the schema engine is stopped.
+ */
+const DEPLOY_DONE = /All migrations have been successfully applied\.|No pending migrations to apply\./;
+
+/** How long `migrate deploy` may take before the start gives up on it. */
+const DEPLOY_TIMEOUT_MS = 120_000;
+
+/**
+ * Runs `prisma migrate deploy` for one database. Prisma's CLI does the work and
+ * keeps its record in `_prisma_migrations`, exactly as when run by hand.
+ *
+ * Its process is ended as soon as it prints that it is done: left alone it
+ * idles for another 10 s. The WebAssembly schema engine races its PostgreSQL
+ * advisory lock (`pg_advisory_lock(72707369)`) against a 10-second timeout on
+ * a JavaScript `setTimeout` that it never clears, and the CLI exits only when
+ * no timer is left (on success it does not call `process.exit`). The record is
+ * then checked: every committed migration must be there, finished.
+ */
 export async function deployMigrations(databaseUrl: string, db: ServiceDatabase): Promise<void> {
   const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
-  try {
-    await run(process.execPath, [prismaCli, "migrate", "deploy", "--config", db.prismaConfig], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-      cwd: path.dirname(db.prismaConfig),
-    });
-  } catch (error: unknown) {
-    const failed = error as { stdout?: unknown; stderr?: unknown };
+  let done = false;
+  const result = await runHelper(process.execPath, [prismaCli, "migrate", "deploy", "--config", db.prismaConfig], {
+    // CHECKPOINT_DISABLE: no version check (a network call) from the CLI.
+    env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
+    cwd: path.dirname(db.prismaConfig),
+    timeoutMs: DEPLOY_TIMEOUT_MS,
+    onStdout: (stdout, end) => {
+      if (!done && DEPLOY_DONE.test(stdout)) {
+        done = true;
+        end();
+      }
+    },
+  });
+  const output = result.output.trim();
+  if (!done && result.code !== 0) {
+    const why = result.timedOut ? `it did not finish within ${DEPLOY_TIMEOUT_MS / 1000} s` : `prisma migrate deploy exited with ${result.code ?? result.signal}`;
+    throw new Error(`Applying the ${db.service} migrations failed (${why}).\n${output}`);
+  }
+  const pending = await pendingMigrations(databaseUrl, db.migrationsDir);
+  if (pending.length > 0) {
     throw new Error(
-      `Applying the ${db.service} migrations failed.\n${String(failed.stdout ?? "")}${String(failed.stderr ?? "")}`.trimEnd(),
+      `Applying the ${db.service} migrations failed: prisma migrate deploy ended, but _prisma_migrations does not show ${pending.join(", ")} as finished.\n${output}`,
     );
   }
 }

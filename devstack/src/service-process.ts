@@ -12,47 +12,86 @@ export interface ForkOptions {
   /** Learns of the child at once, so a stop during start-up can stop it too. */
   onSpawn?: (child: ChildProcess) => void;
   readyTimeoutMs?: number;
+  /** A built file to run (see bundleService) instead of the service's TypeScript sources through tsx. */
+  entry?: string;
+  /**
+   * The rest of the environment, known later. The service is forked at once
+   * and loads its code, then waits (service-kit's runMain) until this
+   * resolves before it reads its configuration and touches its database.
+   * If this rejects, the service exits and the fork fails with the same error.
+   */
+  startEnv?: Promise<NodeJS.ProcessEnv>;
 }
+
+/** Must match service-kit's lifecycle.ts (the stack does not load service-kit itself). */
+const WAIT_FOR_START_ENV = "AUTHBRIDGE_WAIT_FOR_START";
 
 /** Forks `service` and resolves once it reports ready; rejects (and kills it) otherwise. */
 export function forkService(service: string, options: ForkOptions): Promise<ChildProcess> {
   const output = options.output ?? { stdout: "ignore", stderr: "pipe" };
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(repoRoot, service, "src", "server.ts"), [], {
+    const child = fork(options.entry ?? path.join(repoRoot, service, "src", "server.ts"), [], {
       cwd: repoRoot,
-      env: options.env,
+      env: options.startEnv ? { ...options.env, [WAIT_FOR_START_ENV]: "1" } : options.env,
       // "source": workspace packages resolve to their TypeScript sources.
-      execArgv: ["--conditions=source", "--import", "tsx"],
+      execArgv: options.entry ? ["--enable-source-maps"] : ["--conditions=source", "--import", "tsx"],
       stdio: ["ignore", output.stdout, output.stderr, "ipc"] as StdioOptions,
     });
     options.onSpawn?.(child);
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${service} did not become ready within ${timeoutMs / 1000} seconds.${stderr ? `\n${stderr}` : ""}`));
-    }, timeoutMs);
-    child.once("message", (message: { type?: string }) => {
+    let timer: NodeJS.Timeout | undefined;
+    let startError: unknown;
+    const waitForReady = () => {
+      timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`${service} did not become ready within ${timeoutMs / 1000} seconds.${stderr ? `\n${stderr}` : ""}`));
+      }, timeoutMs);
+    };
+    if (options.startEnv) {
+      options.startEnv.then(
+        (env) => {
+          if (!child.connected) return;
+          child.send({ type: "start", env });
+          waitForReady();
+        },
+        (error: unknown) => {
+          startError = error;
+          child.kill("SIGTERM");
+        },
+      );
+    } else {
+      waitForReady();
+    }
+    const onMessage = (message: { type?: string }) => {
       if (message.type !== "ready") return;
+      child.off("message", onMessage);
       clearTimeout(timer);
       resolve(child);
-    });
+    };
+    child.on("message", onMessage);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`${service} exited with code ${code} before it was ready${stderr ? `: ${stderr}` : " (its error is printed above)"}.`));
+      if (startError !== undefined) reject(startError);
+      else reject(new Error(`${service} exited with code ${code} before it was ready${stderr ? `: ${stderr}` : " (its error is printed above)"}.`));
     });
   });
 }
 
-/** SIGTERM, then SIGKILL if the child has not exited within `timeoutMs`. */
-export function stopService(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+export interface ServiceExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** SIGTERM, then SIGKILL if the child has not exited within `timeoutMs`; resolves with how it ended. */
+export function stopService(child: ChildProcess, timeoutMs = 15_000): Promise<ServiceExit> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.once("exit", () => {
+    child.once("exit", (code, signal) => {
       clearTimeout(timer);
-      resolve();
+      resolve({ code, signal });
     });
     child.kill("SIGTERM");
   });

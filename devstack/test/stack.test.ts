@@ -1,13 +1,16 @@
 // `npm start` end to end: a cold start on a fresh embedded PostgreSQL, a warm
-// start that reuses it, recovery after the stack is killed, and a clean stop.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+// start that reuses it, recovery after the stack is killed, and a clean stop,
+// also when Ctrl-C reaches `npm start`'s whole process group.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { repoRoot } from "../src/databases.js";
+import { createRequire } from "node:module";
+import { repoRoot, serviceDatabases } from "../src/databases.js";
 import { isListening } from "../src/postgres-server.js";
+import { isProcessAlive, runHelper } from "../src/process.js";
 
 interface RunningStack {
   child: ChildProcess;
@@ -22,18 +25,38 @@ async function freePortBelow32768(): Promise<number> {
   }
 }
 
-function startStack(env: NodeJS.ProcessEnv): RunningStack {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", path.join(repoRoot, "devstack", "src", "cli", "start.ts")], {
+/**
+ * The stack run directly, or (viaNpm) the way a developer runs it: `npm start`
+ * in a process group of its own, as a terminal's foreground job.
+ */
+function startStack(env: NodeJS.ProcessEnv, { viaNpm = false } = {}): RunningStack {
+  const command = viaNpm
+    ? { file: "npm", args: ["start"] }
+    : { file: process.execPath, args: ["--conditions=source", "--import", "tsx", path.join(repoRoot, "devstack", "src", "cli", "start.ts")] };
+  const child = spawn(command.file, command.args, {
     cwd: repoRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: viaNpm,
   });
   let text = "";
   child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => text, exited };
+  const stack = { child, output: () => text, exited };
+  started.push(stack);
+  return stack;
 }
+
+/** Every stack a test started: one left running by a failed test would hold the lock for the next tests. */
+const started: RunningStack[] = [];
+afterEach(async () => {
+  for (const stack of started.splice(0)) {
+    if (stack.child.exitCode !== null || stack.child.signalCode !== null) continue;
+    stack.child.kill("SIGTERM");
+    await stack.exited;
+  }
+});
 
 async function waitFor(stack: RunningStack, pattern: RegExp, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -42,6 +65,43 @@ async function waitFor(stack: RunningStack, pattern: RegExp, timeoutMs = 90_000)
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${stack.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The pid of the embedded PostgreSQL server running from `dataDir`, from its postmaster.pid. */
+async function postgresPid(dataDir: string): Promise<number> {
+  const pid = Number.parseInt((await readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8")).split("\n")[0] ?? "", 10);
+  if (!Number.isInteger(pid)) throw new Error("no postmaster.pid");
+  return pid;
+}
+
+/** The process group of a live process (Linux: field 5 of /proc/<pid>/stat). */
+async function processGroup(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+}
+
+async function gone(pid: number, timeoutMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isProcessAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+/** `prisma migrate status` for each service database, run to its natural end (~12 s each, side by side). */
+async function migrateStatus(dataDir: string, pgPort: number) {
+  const password = await readFile(path.join(dataDir, "postgres", "authbridge-superuser.password"), "utf8");
+  const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
+  return Promise.all(
+    serviceDatabases.map(async (db) => {
+      const result = await runHelper(process.execPath, [prismaCli, "migrate", "status", "--config", db.prismaConfig], {
+        cwd: path.dirname(db.prismaConfig),
+        env: { ...process.env, DATABASE_URL: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/${db.database}`, CHECKPOINT_DISABLE: "1" },
+      });
+      return { database: db.database, code: result.code, output: result.output };
+    }),
+  );
 }
 
 async function jwksKids(authUrl: string): Promise<string[]> {
@@ -80,7 +140,15 @@ describe("npm start on the embedded PostgreSQL", () => {
     delete env.DATABASE_URL;
     delete env.BETTER_AUTH_SECRET;
   });
-  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    // A failed test may leave its server running: stop it (SIGINT: a fast shutdown) before deleting its files.
+    const orphan = await postgresPid(dataDir).catch(() => undefined);
+    if (orphan && isProcessAlive(orphan)) {
+      process.kill(orphan, "SIGINT");
+      await gone(orphan, 10_000);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
 
   it("starts cold, prints its URLs, and stops PostgreSQL on SIGTERM", async () => {
     const stack = startStack(env);
@@ -104,6 +172,12 @@ describe("npm start on the embedded PostgreSQL", () => {
     expect(session.headers.get("access-control-allow-origin")).toBe(demoUrl);
     expect(session.headers.get("access-control-allow-credentials")).toBe("true");
     expect(statSync(path.join(dataDir, "dev-secret")).mode & 0o777).toBe(0o600);
+    // The migrations are Prisma's own: its CLI finds every one applied.
+    for (const status of await migrateStatus(dataDir, pgPort)) {
+      expect(status).toEqual({ database: status.database, code: 0, output: expect.stringContaining("Database schema is up to date!") });
+      // No "WARNING: Your schema specifies the following datasource properties ..." (see prisma/auth/schema.prisma).
+      expect(status.output).not.toContain("WARNING");
+    }
 
     stack.child.kill("SIGTERM");
     expect(await stack.exited).toBe(0);
@@ -127,6 +201,31 @@ describe("npm start on the embedded PostgreSQL", () => {
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(0);
   });
+
+  // Under `npm start`, one Ctrl-C reaches the stack twice: from the terminal
+  // (SIGINT to the whole process group) and forwarded by npm. The second copy
+  // used to kill the stack in the middle of its stop in about half of the
+  // tries, leaving PostgreSQL running and "Stopped." unprinted.
+  it("stops everything on Ctrl-C to npm start's process group, every time", async () => {
+    const runs = Number(process.env.STACK_SIGINT_RUNS ?? 5);
+    for (let run = 1; run <= runs; run++) {
+      const stack = startStack(env, { viaNpm: true });
+      await waitFor(stack, /Press Ctrl-C to stop/);
+      const group = stack.child.pid!;
+      const postgres = await postgresPid(dataDir);
+      // The server is out of the terminal's reach: only the stack stops it, after the services.
+      expect(await processGroup(postgres)).not.toBe(group);
+
+      process.kill(-group, "SIGINT");
+      await stack.exited;
+      const where = `run ${run} of ${runs}:\n${stack.output()}`;
+      expect({ where, stopped: stack.output().includes("Stopped.") }).toEqual({ where, stopped: true });
+      // Every service drained and exited by itself, none was killed.
+      expect({ where, lines: stack.output().match(/.* while stopping\./g) }).toEqual({ where, lines: null });
+      expect({ where, postgresGone: await gone(postgres) }).toEqual({ where, postgresGone: true });
+      expect(existsSync(path.join(dataDir, "stack.pid"))).toBe(false);
+    }
+  }, 300_000);
 
   it("recovers after the stack was killed and left PostgreSQL running", async () => {
     const killed = startStack(env);

@@ -187,8 +187,33 @@ export interface RunnableService {
   close(): Promise<void>;
 }
 
+/**
+ * Set (to "1") by a launcher that forks the service before its database is
+ * ready, the dev stack: the service loads its code, most of its start-up,
+ * meanwhile, then waits for the launcher's `{ type: "start", env }` message,
+ * whose variables complete its environment, before it reads its configuration.
+ */
+const WAIT_FOR_START_ENV = "AUTHBRIDGE_WAIT_FOR_START";
+
 /** The body of a service's server.ts. */
 export function runMain(name: string, create: () => RunnableService): void {
+  if (process.env[WAIT_FOR_START_ENV] !== "1" || !process.send) {
+    start(name, create);
+    return;
+  }
+  delete process.env[WAIT_FOR_START_ENV];
+  // Nothing to drain yet: a stop now just ends the process.
+  const exit = () => process.exit(0);
+  const onMessage = (message: { type?: string; env?: Record<string, string> }) => {
+    if (message.type !== "start") return;
+    process.off("message", onMessage).off("SIGTERM", exit).off("SIGINT", exit).off("disconnect", exit);
+    Object.assign(process.env, message.env);
+    start(name, create);
+  };
+  process.on("message", onMessage).on("SIGTERM", exit).on("SIGINT", exit).on("disconnect", exit);
+}
+
+function start(name: string, create: () => RunnableService): void {
   let service: RunnableService;
   try {
     service = create();
@@ -200,7 +225,13 @@ export function runMain(name: string, create: () => RunnableService): void {
     throw error;
   }
   const { logger } = service;
+  let shuttingDown = false;
   const shutdown = (reason: string) => {
+    if (shuttingDown) {
+      logger.info({ reason }, "already shutting down");
+      return;
+    }
+    shuttingDown = true;
     logger.info({ reason }, "shutting down");
     service.close().then(
       () => process.exit(0),
@@ -210,8 +241,12 @@ export function runMain(name: string, create: () => RunnableService): void {
       },
     );
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  // `on`, not `once`: one stop request can come as two signals (a Ctrl-C reaches
+  // the whole process group, and npm or the dev stack passes it on too). A
+  // second signal must not kill the service halfway through its drain, which
+  // has its own deadline (SHUTDOWN_TIMEOUT_MS).
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
   // Spawned by the dev stack with an IPC channel: if the stack dies, so do we.
   if (process.send) process.once("disconnect", () => shutdown("parent exited"));
 

@@ -3,9 +3,10 @@
 // 1. PostgreSQL: the server DATABASE_URL names, or else an embedded one whose
 //    data lives in .data/postgres (reused on the next start).
 // 2. Each service's database is created if missing and migrated only when a
-//    migration is pending (the migration engine costs ~12 s; the check ~10 ms).
-// 3. The services and the demo page's server start; the stack prints their
-//    URLs once all are ready.
+//    migration is pending (prisma migrate deploy costs ~2.5 s; the check ~10 ms).
+// 3. The services and the demo page's server start: built by esbuild and
+//    loading their code while 1 and 2 run; the stack prints their URLs once
+//    all are ready.
 // 4. Ctrl-C or SIGTERM: services drain and stop first, PostgreSQL last.
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -17,9 +18,12 @@ import { repoRoot, serviceDatabase, serviceDatabases, withDatabase } from "../da
 import { ensureDatabase, migrateIfPending } from "../migrations.js";
 import { portFromEnv, resolvePostgres, type PostgresServer } from "../postgres-server.js";
 import { isProcessAlive } from "../process.js";
+import { bundleService } from "../service-bundle.js";
 import { forkService, stopService } from "../service-process.js";
 
 const STOP_TIMEOUT_MS = 15_000;
+/** A signal this soon after the first is the same Ctrl-C, delivered twice (see main). */
+const SAME_SIGNAL_MS = 1_000;
 
 const log = (line: string) => process.stdout.write(`[stack] ${line}\n`);
 
@@ -88,10 +92,39 @@ async function assertReachable(server: PostgresServer): Promise<void> {
   }
 }
 
-/** Starts a service of the stack, its logs on the stack's own output. */
-async function startService(name: string, env: NodeJS.ProcessEnv, onSpawn: (child: ChildProcess) => void): Promise<ServiceProcess> {
-  const child = await forkService(name, { env, output: { stdout: "inherit", stderr: "inherit" }, onSpawn });
+/**
+ * Starts a service of the stack, its logs on the stack's own output. `track`
+ * learns of it at once, so that a stop during start-up stops it too.
+ */
+async function startService(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  startEnv: Promise<NodeJS.ProcessEnv> | undefined,
+  track: (service: ServiceProcess) => void,
+): Promise<ServiceProcess> {
+  const child = await forkService(name, {
+    entry,
+    env,
+    ...(startEnv ? { startEnv } : {}),
+    output: { stdout: "inherit", stderr: "inherit" },
+    onSpawn: (spawned) => track({ name, child: spawned }),
+  });
   return { name, child };
+}
+
+const SERVICES = ["auth-service", "resource-service", "demo"] as const;
+
+/** Builds every service (see service-bundle.ts); a build error names the service and the source line. */
+async function bundleServices(): Promise<Record<(typeof SERVICES)[number], string>> {
+  const entries = await Promise.all(
+    SERVICES.map((name) =>
+      bundleService(name).catch((error: unknown) => {
+        throw new Error(`Building ${name} from its sources failed: ${error instanceof Error ? error.message : String(error)}`);
+      }),
+    ),
+  );
+  return Object.fromEntries(SERVICES.map((name, index) => [name, entries[index]])) as Record<(typeof SERVICES)[number], string>;
 }
 
 /** The resource-service needs no secret: it must not even see one. */
@@ -114,28 +147,64 @@ function redactPassword(url: string): string {
 
 
 async function main(): Promise<void> {
-  const started = performance.now();
+  const startedAt = performance.now();
   loadDotEnv();
   const paths = stackPaths();
   await takeLock(paths);
 
-  const children: ChildProcess[] = [];
+  const services: ServiceProcess[] = [];
   let server: Promise<PostgresServer> | undefined;
+  let preparing: Promise<unknown> | undefined;
   let stopping: Promise<void> | undefined;
+  const isRunning = ({ child }: ServiceProcess) => child.exitCode === null && child.signalCode === null;
   const stop = (code: number) => {
     stopping ??= (async () => {
       log("Stopping the services, then PostgreSQL...");
-      await Promise.all(children.map((child) => stopService(child, STOP_TIMEOUT_MS)));
-      // PostgreSQL may still be starting: wait for it, then stop it.
-      await (await server?.catch(() => undefined))?.stop();
+      const exits = await Promise.all(
+        services.filter(isRunning).map(async ({ name, child }) => ({ name, ...(await stopService(child, STOP_TIMEOUT_MS)) })),
+      );
+      for (const exit of exits) {
+        if (exit.code !== 0) log(`${exit.name} ${exit.signal ? `was ended by ${exit.signal}` : `exited with code ${exit.code}`} while stopping.`);
+      }
+      // A migration under way finishes first (Ctrl-C does not reach it: see
+      // runHelper): cut off, it would leave a failed migration behind that
+      // blocks the next start.
+      await preparing?.catch(() => undefined);
+      try {
+        // PostgreSQL may still be starting: wait for it, then stop it.
+        await (await server?.catch(() => undefined))?.stop();
+      } catch (error: unknown) {
+        process.stderr.write(`[stack] ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      }
       await rm(paths.lockFile, { force: true });
       log("Stopped.");
       process.exit(code);
     })();
     return stopping;
   };
-  process.once("SIGINT", () => void stop(0));
-  process.once("SIGTERM", () => void stop(0));
+  // Handlers stay (`on`, not `once`): under `npm start` one Ctrl-C arrives
+  // twice, from the terminal (to the whole process group) and forwarded by
+  // npm. With `once`, the second copy found no handler and killed the stack
+  // in the middle of its stop, leaving PostgreSQL running. Signals within
+  // SAME_SIGNAL_MS of the first are that same Ctrl-C; a later one hurries the
+  // stop (the services are killed rather than drained), and PostgreSQL is
+  // still stopped, last.
+  let firstSignalAt: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstSignalAt === undefined) {
+      firstSignalAt = performance.now();
+      void stop(0);
+      return;
+    }
+    if (performance.now() - firstSignalAt < SAME_SIGNAL_MS) return;
+    const draining = services.filter(isRunning);
+    if (draining.length === 0) return;
+    log(`${signal} again: ending ${draining.map(({ name }) => name).join(", ")} without waiting for requests in flight.`);
+    for (const { child } of draining) child.kill("SIGKILL");
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 
   try {
     const authPort = portFromEnv("AUTH_SERVICE_PORT", 4000);
@@ -146,27 +215,6 @@ async function main(): Promise<void> {
         "BETTER_AUTH_SECRET is required when DATABASE_URL is set: generate one with `openssl rand -base64 32` and put it in the environment or .env.",
       );
     }
-    server = resolvePostgres({
-      url: process.env.DATABASE_URL,
-      embeddedDir: process.env.EMBEDDED_POSTGRES_DIR ?? path.join(paths.dataRoot, "postgres"),
-      embeddedPort: portFromEnv("EMBEDDED_POSTGRES_PORT", 15432),
-      log,
-    });
-    const postgres = await server;
-    const pgReady = performance.now();
-    log(postgres.kind === "embedded" ? `Embedded PostgreSQL is up (${Math.round(pgReady - started)} ms).` : "Using the PostgreSQL server from DATABASE_URL.");
-
-    await assertReachable(postgres);
-    // Each database is independent: migrate them side by side.
-    await Promise.all(
-      serviceDatabases.map(async (db) => {
-        if (await ensureDatabase(postgres.adminUrl, db.database)) log(`Created the database ${db.database}.`);
-        const applied = await migrateIfPending(withDatabase(postgres.adminUrl, db.database), db);
-        if (applied.length > 0) log(`Applied ${applied.length} migration(s) to ${db.database}: ${applied.join(", ")}.`);
-      }),
-    );
-    const migrated = performance.now();
-
     const authUrl = process.env.AUTH_PUBLIC_URL ?? `http://localhost:${authPort}`;
     const resourceUrl = process.env.RESOURCE_PUBLIC_URL ?? `http://localhost:${resourcePort}`;
     const audience = process.env.JWT_AUDIENCE ?? resourceUrl;
@@ -175,42 +223,91 @@ async function main(): Promise<void> {
     const demoUrl = process.env.DEMO_PUBLIC_URL ?? `http://${new URL(authUrl).hostname}:${demoPort}`;
     const corsOrigins = withOrigin(process.env.CORS_ORIGINS ?? "http://localhost:3000", new URL(demoUrl).origin);
     const host = process.env.STACK_HOST ?? "127.0.0.1";
-    const secret = await betterAuthSecret(postgres, paths.secretFile);
-    const track = (child: ChildProcess) => children.push(child);
 
+    // Three things run side by side: esbuild builds the services; PostgreSQL
+    // starts and the databases are migrated; and, once built, the services
+    // load their code (most of their start-up), then wait for the migrations
+    // before they read their configuration and touch their databases.
+    const bundles = bundleServices();
+    const starting = resolvePostgres({
+      url: process.env.DATABASE_URL,
+      embeddedDir: process.env.EMBEDDED_POSTGRES_DIR ?? path.join(paths.dataRoot, "postgres"),
+      embeddedPort: portFromEnv("EMBEDDED_POSTGRES_PORT", 15432),
+      log,
+    });
+    server = starting;
+    let pgReady = 0;
+    let migrated = 0;
+    const prepared = (async () => {
+      const postgres = await starting;
+      pgReady = performance.now();
+      log(postgres.kind === "embedded" ? `Embedded PostgreSQL is up (${Math.round(pgReady - startedAt)} ms).` : "Using the PostgreSQL server from DATABASE_URL.");
+      if (stopping) throw new Error("Stopped before the migrations.");
+      await assertReachable(postgres);
+      // Each database is independent: migrate them side by side.
+      await Promise.all(
+        serviceDatabases.map(async (db) => {
+          if (await ensureDatabase(postgres.adminUrl, db.database)) log(`Created the database ${db.database}.`);
+          const applied = await migrateIfPending(withDatabase(postgres.adminUrl, db.database), db);
+          if (applied.length > 0) log(`Applied ${applied.length} migration(s) to ${db.database}: ${applied.join(", ")}.`);
+        }),
+      );
+      migrated = performance.now();
+      return { postgres, secret: await betterAuthSecret(postgres, paths.secretFile) };
+    })();
+    preparing = prepared;
+    // Awaited below (or by stop); meanwhile a failure must not count as unhandled.
+    bundles.catch(() => undefined);
+    prepared.catch(() => undefined);
+
+    const entries = await bundles;
+    if (stopping) return;
+    const track = (service: ServiceProcess) => services.push(service);
     // They start side by side: the resource-service fetches the auth-service's keys only when a token arrives.
-    const [auth, resource, demo] = await Promise.all([
-      startService("auth-service", {
-      ...process.env,
-      PORT: String(authPort),
-      HOST: host,
-      DATABASE_URL: withDatabase(postgres.adminUrl, serviceDatabase("auth-service").database),
-      BETTER_AUTH_SECRET: secret,
-      BETTER_AUTH_URL: authUrl,
-      JWT_AUDIENCE: audience,
-      CORS_ORIGINS: corsOrigins,
-    }, track),
+    const launching = Promise.all([
+      startService("auth-service", entries["auth-service"], {
+        ...process.env,
+        PORT: String(authPort),
+        HOST: host,
+        BETTER_AUTH_URL: authUrl,
+        JWT_AUDIENCE: audience,
+        CORS_ORIGINS: corsOrigins,
+      }, prepared.then(({ postgres, secret }) => ({
+        DATABASE_URL: withDatabase(postgres.adminUrl, serviceDatabase("auth-service").database),
+        BETTER_AUTH_SECRET: secret,
+      })), track),
       // The resource-service knows the auth-service by its issuer URL alone (discovery);
       // it gets no secret and no access to the auth-service's database.
-      startService("resource-service", {
-      ...withoutSecrets(process.env),
-      PORT: String(resourcePort),
-      HOST: host,
-      DATABASE_URL: withDatabase(postgres.adminUrl, serviceDatabase("resource-service").database),
-      AUTH_ISSUER: authUrl,
-      AUTH_AUDIENCE: audience,
-      CORS_ORIGINS: corsOrigins,
-    }, track),
+      startService("resource-service", entries["resource-service"], {
+        ...withoutSecrets(process.env),
+        PORT: String(resourcePort),
+        HOST: host,
+        AUTH_ISSUER: authUrl,
+        AUTH_AUDIENCE: audience,
+        CORS_ORIGINS: corsOrigins,
+      }, prepared.then(({ postgres }) => ({
+        DATABASE_URL: withDatabase(postgres.adminUrl, serviceDatabase("resource-service").database),
+      })), track),
       // The demo page's static server: it only needs to know where the two services are.
-      startService("demo", {
-      ...withoutSecrets(process.env),
-      PORT: String(demoPort),
-      HOST: host,
-      AUTH_URL: authUrl,
-      API_URL: resourceUrl,
-    }, track),
+      startService("demo", entries.demo, {
+        ...withoutSecrets(process.env),
+        PORT: String(demoPort),
+        HOST: host,
+        AUTH_URL: authUrl,
+        API_URL: resourceUrl,
+      }, undefined, track),
     ]);
-    for (const service of [auth, resource, demo]) {
+    launching.catch(() => undefined);
+    // A stop during start-up ends all this early: nothing more to report.
+    const unlessStopping = (error: unknown): undefined => {
+      if (stopping) return undefined;
+      throw error;
+    };
+    // A failed migration is the error to show, not the services it stopped.
+    const postgres = (await prepared.catch(unlessStopping))?.postgres;
+    const started = await launching.catch(unlessStopping);
+    if (!postgres || !started) return;
+    for (const service of started) {
       service.child.once("exit", (code) => {
         if (!stopping) {
           log(`${service.name} exited unexpectedly (code ${code}).`);
@@ -222,7 +319,7 @@ async function main(): Promise<void> {
     const ready = performance.now();
     log(
       [
-        `Stack ready in ${Math.round(ready - started)} ms (PostgreSQL ${Math.round(pgReady - started)} ms, migrations ${Math.round(migrated - pgReady)} ms, services ${Math.round(ready - migrated)} ms).`,
+        `Stack ready in ${Math.round(ready - startedAt)} ms (PostgreSQL ${Math.round(pgReady - startedAt)} ms, migrations ${Math.round(migrated - pgReady)} ms, services ${Math.round(ready - migrated)} ms after that; they load their code meanwhile).`,
         `  demo page          ${demoUrl}`,
         `  auth-service       ${authUrl}`,
         `  resource-service   ${resourceUrl}/api/v1/posts`,
