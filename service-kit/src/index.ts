@@ -1,7 +1,7 @@
 export { createBaseApp, type BaseAppOptions } from "./app-base.js";
 export { acceptBodies, formBody, jsonBody } from "./bodies.js";
 export { databaseUnavailable } from "./database-errors.js";
-export { ConfigError, httpUrl, integer, list, logLevel, optionalRedisUrl, origins, parseEnv, parseTrustProxy, postgresUrl, redisKeyPrefix } from "./config.js";
+export { ConfigError, flag, httpUrl, integer, list, logLevel, optionalRedisUrl, origins, parseEnv, parseTrustProxy, postgresUrl, redisKeyPrefix } from "./config.js";
 export { answersWithin, healthRoutes, type HealthOptions } from "./health.js";
 export { listen, runMain, serviceLifecycle, type LifecycleOptions, type Listener, type ListenOptions, type RunnableService } from "./lifecycle.js";
 export { installMetrics, labelRoute, metricsEndpointOf, UNMATCHED_ROUTE, type MetricsEndpoint, type MetricsOptions, type ServiceMetrics } from "./metrics.js";
