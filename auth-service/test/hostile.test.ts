@@ -37,6 +37,7 @@ describe("hostile input to the auth-service", () => {
     expect(JSON.parse(huge.body)).toEqual(expect.objectContaining({ code: "headers_too_large" }));
     const garbage = await rawRequest(running.url, Buffer.from([0x00, 0x01, 0x02, 0x0d, 0x0a, 0x0d, 0x0a]));
     expect(garbage.status).toBe(400);
+    expect(garbage.headers["cache-control"]).toBe("no-store");
     expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
     expect(await running.service.db.user.count()).toBe(0);
   });

@@ -89,6 +89,7 @@ describe("hostile input to the resource-service", () => {
 
     const huge = await rawRequest(pair.api.url, `GET /api/v1/posts HTTP/1.1\r\nHost: x\r\nX-Padding: ${"a".repeat(64 * 1024)}\r\nConnection: close\r\n\r\n`);
     expect(huge.status).toBe(431);
+    expect(huge.headers["cache-control"]).toBe("no-store");
     expect(JSON.parse(huge.body)).toEqual(expect.objectContaining({ status: 431, code: "headers_too_large" }));
     await nothingWritten();
   });

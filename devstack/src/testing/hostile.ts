@@ -68,8 +68,8 @@ export function seededText(next: () => number, length: number, alphabet: readonl
   return text;
 }
 
-/** Sends raw bytes over TCP and returns the status line's code and the body (the server closes or answers). */
-export function rawRequest(url: string, request: Buffer | string): Promise<{ status: number; body: string }> {
+/** Sends raw bytes over TCP and returns the status line's code, the headers (names in lower case) and the body (the server closes or answers). */
+export function rawRequest(url: string, request: Buffer | string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(port), hostname, () => socket.end(request));
@@ -77,8 +77,15 @@ export function rawRequest(url: string, request: Buffer | string): Promise<{ sta
     socket.on("data", (chunk) => (data += chunk.toString("latin1")));
     socket.on("error", reject);
     socket.on("close", () => {
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0);
-      resolve({ status, body: data.split("\r\n\r\n").slice(1).join("\r\n\r\n") });
+      const [head = "", ...rest] = data.split("\r\n\r\n");
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
+      const headers = Object.fromEntries(
+        head
+          .split("\r\n")
+          .slice(1)
+          .map((line) => [line.slice(0, line.indexOf(":")).trim().toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]),
+      );
+      resolve({ status, headers, body: rest.join("\r\n\r\n") });
     });
   });
 }

@@ -44,6 +44,7 @@ describe("requireAuth", () => {
     const response = await call("/me");
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toBe('Bearer realm="example-service"');
+    expect(response.headers.get("cache-control")).toBe("no-store");
     expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     expect(await response.json()).toMatchObject({ status: 401, code: "token_missing" });
   });
@@ -58,6 +59,7 @@ describe("requireAuth", () => {
     const response = await call("/me", token);
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toMatch(/^Bearer realm="example-service", error="invalid_token", error_description="/);
+    expect(response.headers.get("cache-control")).toBe("no-store");
     expect(await response.json()).toMatchObject({ code });
   });
 
