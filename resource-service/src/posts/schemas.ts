@@ -24,7 +24,7 @@ export const postReplace = z.strictObject({ title, body, visibility }).describe(
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-/** Query parameters of the list; each must appear at most once (a repeated one is an array, and refused). */
+/** Query parameters of the list; each at most once (validate() refuses a repeated one before this schema sees it). */
 export const postListQuery = z.strictObject({
   author: text().min(1).max(255).optional().describe("Only this user's posts (a user id)."),
   limit: z.coerce
