@@ -11,14 +11,15 @@ import {
   jsonBody,
   notFound,
   refuseUnstorableText,
+  requestBodies,
 } from "@authbridge/service-kit";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { ACCESS_TOKEN_CLAIMS } from "./auth/claims.js";
 import type { Auth } from "./auth/better-auth.js";
-import { betterAuthHandler } from "./auth/handler.js";
+import { betterAuthHandler, tokenHandler } from "./auth/handler.js";
 import type { AuthServiceConfig } from "./config.js";
-import { databaseIsReachable, type Database } from "./db.js";
+import type { Database } from "./db.js";
 import { discoveryRoutes } from "./discovery.js";
 import { jwksRoutes } from "./keys/routes.js";
 import { signingUnavailable, type SigningKeys } from "./keys/signing-keys.js";
@@ -52,7 +53,7 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
   const metrics = installMetrics(app, { service: "auth-service", settings: config.metrics, logger });
   const authMetrics = metrics && authServiceMetrics(metrics.registry, Object.values(auth.api));
 
-  app.use(healthRoutes({ isReady: () => databaseIsReachable(db), isShuttingDown }));
+  healthRoutes(app, { isReady: () => db.isReachable(), isShuttingDown });
   app.use(discoveryRoutes(config, ACCESS_TOKEN_CLAIMS));
   app.use(jwksRoutes(signingKeys, config.jwksMaxAgeSeconds));
 
@@ -62,12 +63,11 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
     ? limits.expressLimiter("credentials:", (store) => credentialRateLimit({ ...config.rateLimit, store, logger, onLimited }))
     : credentialRateLimit({ ...config.rateLimit, onLimited });
   app.post(["/api/auth/sign-in/email", "/api/auth/sign-up/email"], credentialLimit);
+  app.get("/api/auth/token", tokenHandler(auth, authMetrics?.answered));
   app.all(
     "/api/auth/*splat",
     // A body of any other type would reach Better Auth unparsed and unbounded.
-    acceptBodies(["application/json", "application/x-www-form-urlencoded"]),
-    jsonBody(BODY_LIMIT),
-    formBody(BODY_LIMIT),
+    requestBodies(acceptBodies(["application/json", "application/x-www-form-urlencoded"]), ...jsonBody(BODY_LIMIT), ...formBody(BODY_LIMIT)),
     // NUL or a lone surrogate in what Better Auth would store or look up fails its query (a 500).
     refuseUnstorableText,
     betterAuthHandler(auth, config.baseUrl, authMetrics?.answered),

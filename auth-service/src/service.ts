@@ -61,7 +61,7 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
       shared?.sessionCache.close();
       shared?.revocations.close();
       await redis?.close();
-      await db.$disconnect();
+      await db.close();
     },
   });
   const app = createApp({ config, db, auth, signingKeys, logger, limits, isShuttingDown: lifecycle.isShuttingDown });

@@ -101,7 +101,7 @@ export function uniqueEmail(prefix = "user"): string {
 
 /** Counts the users with `email` straight from the database (to prove nothing was written). */
 export async function countUsers(running: RunningAuthService, email: string): Promise<number> {
-  return running.service.db.user.count({ where: { email } });
+  return running.service.db.prisma.user.count({ where: { email } });
 }
 
 export { expectProblem, freePort } from "@authbridge/devstack/testing";

@@ -27,7 +27,7 @@ describe("hostile input to the auth-service", () => {
     await expectClean(await signUp(Buffer.concat([Buffer.from('{"email":"a@example.com","name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","password":"x"}')])), "invalid UTF-8");
     await expectClean(await signUp('{"__proto__":{"polluted":true},"email":"p@example.com"}'), "__proto__");
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(await running.service.db.user.count()).toBe(0);
+    expect(await running.service.db.prisma.user.count()).toBe(0);
   });
 
   it("a 5 MB body, 64 KB of headers, and a malformed request line", async () => {
@@ -39,7 +39,7 @@ describe("hostile input to the auth-service", () => {
     expect(garbage.status).toBe(400);
     expect(garbage.headers["cache-control"]).toBe("no-store");
     expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
-    expect(await running.service.db.user.count()).toBe(0);
+    expect(await running.service.db.prisma.user.count()).toBe(0);
   });
 });
 
@@ -73,7 +73,7 @@ describe("characters PostgreSQL cannot store, at the auth-service", () => {
     await expectFieldRefused(await anonymous.signIn(`${email}${bad}`), "email");
     await expectFieldRefused(await anonymous.signIn(email, `${PASSWORD}${bad}`), "password");
     await expectFieldRefused(await anonymous.request("/api/auth/sign-up/email", { json: { email: fresh, password: PASSWORD, name: "Ada", image: `https://x/${bad}` } }), "image");
-    expect(await running.service.db.user.count({ where: { email: { contains: "fresh" } } })).toBe(0);
+    expect(await running.service.db.prisma.user.count({ where: { email: { contains: "fresh" } } })).toBe(0);
   });
 
   it("refuses them in a form body, a query string, and a signed-in user's updates", async () => {

@@ -27,7 +27,7 @@ describe("signing key rotation", () => {
     keys = createSigningKeys({ store: createKeyStore(db, 0), secrets: ["rotation-test-secret-0123456789abcdef"], algorithm: "EdDSA", policy, now: () => clock });
   });
   afterAll(async () => {
-    await db.$disconnect();
+    await db.close();
     await database.drop();
   });
 

@@ -113,7 +113,7 @@ describe("rotating BETTER_AUTH_SECRET", () => {
       expect(signingUnavailable(failure)).toEqual(expect.objectContaining({ status: 503, code: "signing_unavailable", headers: { "Retry-After": "30" } }));
       expect(signingUnavailable(new Error("other"))).toBeUndefined();
     } finally {
-      await db.$disconnect();
+      await db.close();
       await isolated.drop();
     }
   });

@@ -52,7 +52,7 @@ describe("sessions cached in Redis, shared by two instances", () => {
     const { browser, sid } = await signedIn(first.url);
     const cached = await redis.keys(`${prefix}session-cache:*`);
     expect(cached.length).toBeGreaterThan(0);
-    expect(await first.service.db.session.count({ where: { id: sid } })).toBe(1);
+    expect(await first.service.db.prisma.session.count({ where: { id: sid } })).toBe(1);
     const response = await fetch(`${second.url}/api/auth/token`, { headers: { cookie: browser.cookieHeader, origin: second.url } });
     expect(response.status).toBe(200);
   });
@@ -70,7 +70,7 @@ describe("sessions cached in Redis, shared by two instances", () => {
     expect(score).toBeGreaterThanOrEqual(before + 360_000);
     expect(score).toBeLessThanOrEqual(Date.now() + 360_000);
     await eventually(async () => messages.some((message) => (JSON.parse(message) as { sid: string }).sid === sid), "the revocation message");
-    expect(await first.service.db.session.count({ where: { id: sid } })).toBe(0);
+    expect(await first.service.db.prisma.session.count({ where: { id: sid } })).toBe(0);
   });
 
   it("announces every session a bulk revocation ends, beyond Better Auth's default read limit of 100", async () => {
@@ -78,7 +78,7 @@ describe("sessions cached in Redis, shared by two instances", () => {
     const browser = new Browser(first.url);
     await browser.signUp(email);
     expect((await browser.signIn(email)).status).toBe(200);
-    const user = await first.service.db.user.findUniqueOrThrow({ where: { email } });
+    const user = await first.service.db.prisma.user.findUniqueOrThrow({ where: { email } });
     const expiresAt = new Date(Date.now() + 86_400_000);
     const extra = Array.from({ length: 150 }, (_, index) => ({
       id: `bulk-${process.pid}-${index}-${randomBytes(4).toString("hex")}`,
@@ -88,7 +88,7 @@ describe("sessions cached in Redis, shared by two instances", () => {
       createdAt: new Date(),
       updatedAt: new Date(),
     }));
-    await first.service.db.session.createMany({ data: extra });
+    await first.service.db.prisma.session.createMany({ data: extra });
 
     expect((await browser.request("/api/auth/revoke-sessions", { method: "POST", json: {} })).status).toBe(200);
     const announced = await redis.zmScore(`${prefix}revoked-sessions`, extra.map((session) => session.id));

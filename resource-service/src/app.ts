@@ -1,16 +1,16 @@
 // The resource-service's Express application, built from its parts and never
 // listening itself.
-import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, healthRoutes, installMetrics, jsonBody, notFound } from "@authbridge/service-kit";
+import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, healthRoutes, installMetrics, jsonBody, notFound, requestBodies } from "@authbridge/service-kit";
 import type { Verifier } from "@authbridge/verifier";
 import { optionalAuth, requireAuth } from "@authbridge/verifier/express";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import type { ResourceServiceConfig } from "./config.js";
-import { databaseIsReachable, type Database } from "./db.js";
+import type { Database } from "./db.js";
 import { authMetrics } from "./http/auth-metrics.js";
 import { authProblems } from "./http/auth-problems.js";
 import { answersByCaller, privateAnswers } from "./http/cache.js";
-import { openApiRoutes } from "./openapi/router.js";
+import { openApiRoute } from "./openapi/router.js";
 import { postRepository } from "./posts/repository.js";
 import { postsRouter } from "./posts/router.js";
 import { postService } from "./posts/service.js";
@@ -42,14 +42,14 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   const metrics = installMetrics(app, { service: "resource-service", settings: config.metrics, logger });
   const tokenMetrics = metrics && authMetrics(metrics.registry, verifier);
 
-  app.use(healthRoutes({ isReady: () => databaseIsReachable(db), isShuttingDown }));
-  app.use(openApiRoutes(config));
+  healthRoutes(app, { isReady: () => db.isReachable(), isShuttingDown });
+  app.get("/openapi.json", openApiRoute(config));
 
   // Every route authenticates through these, so each answer's caching follows its auth (http/cache.ts).
   const auth = { requireAuth: privateAnswers(requireAuth(verifier)), optionalAuth: answersByCaller(optionalAuth(verifier)) };
   const users = userService(userRepository(db));
   const posts = postService(postRepository(db), users);
-  app.use("/api", acceptBodies(["application/json"]), jsonBody(BODY_LIMIT));
+  app.use("/api", requestBodies(acceptBodies(["application/json"]), ...jsonBody(BODY_LIMIT)));
   app.use("/api/v1/users", usersRouter({ users, ...auth }));
   app.use("/api/v1/posts", postsRouter({ posts, ...auth }));
 

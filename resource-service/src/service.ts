@@ -57,7 +57,7 @@ export function createResourceService(
     },
     release: async () => {
       await revocations?.close();
-      await db.$disconnect();
+      await db.close();
     },
   });
   const app = createApp({ config, db, verifier, logger, isShuttingDown: lifecycle.isShuttingDown });

@@ -22,8 +22,8 @@ describe("hostile input to the resource-service", () => {
   afterAll(() => pair.stop());
 
   async function nothingWritten(): Promise<void> {
-    expect(await pair.api.service.db.post.count()).toBe(0);
-    expect(await pair.api.service.db.user.count()).toBe(1);
+    expect(await pair.api.service.db.prisma.post.count()).toBe(0);
+    expect(await pair.api.service.db.prisma.user.count()).toBe(1);
     expect((await fetch(`${pair.api.url}/healthz`)).status).toBe(200);
   }
 
@@ -130,7 +130,7 @@ describe("characters PostgreSQL cannot store", () => {
       ["PUT", "/api/v1/users/me", { handle: null, displayName: null, bio: bad }, "bio"],
     ];
     for (const [method, path, json, field] of requests) await expectFieldRefused(await call(pair.api, path, { method, token, json }), field);
-    expect(await pair.api.service.db.post.count()).toBe(1);
+    expect(await pair.api.service.db.prisma.post.count()).toBe(1);
   });
 
   it("refuses NUL in a query string (422, the parameter named), and answers 404 to a user id holding one", async () => {
@@ -161,7 +161,7 @@ describe("characters PostgreSQL cannot store", () => {
       await expectProblem(response, 401, "token_invalid");
       expect(response.headers.get("www-authenticate")).toContain(`error_description="The token's '${claim}' claim holds a NUL character or an unpaired surrogate."`);
     }
-    expect(await pair.api.service.db.user.findUnique({ where: { id: "claims-user" } })).toBeNull();
+    expect(await pair.api.service.db.prisma.user.findUnique({ where: { id: "claims-user" } })).toBeNull();
   });
 
   it("seeded text from the hostile alphabet (seed 4) in every field: refused when PostgreSQL cannot store it, else stored exactly", async () => {

@@ -3,6 +3,7 @@
 // that raises them, and the responses from real requests (every suite's
 // responses are checked in helpers.ts; here, that the check can fail).
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { eventually } from "@authbridge/devstack/testing";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -246,7 +247,8 @@ describe("the OpenAPI document", () => {
         const { id } = (await created.json()) as { id: string };
         expect((await call(pair.api, `/api/v1/posts/${id}`, { method: "PATCH", token: bob, json: { title: "Yours" } })).status).toBe(403);
         expect((await call(pair.api, "/api/v1/nowhere")).status).toBe(404);
-        await new Promise((resolve) => setImmediate(resolve));
+        // A response is recorded when the server finishes it, which can be just after the client has it.
+        await eventually(async () => recorder.size >= 3, "the three responses to be recorded");
         const recorded = recorder.take().map(({ exchange }) => exchange);
         expect(recorded.map(({ method, status }) => `${method} ${status}`)).toEqual(["POST 201", "PATCH 403", "GET 404"]);
         expect(recorded.flatMap(conformanceChecker(document).violations)).toEqual([]);

@@ -58,7 +58,7 @@ describe("posts: ownership, visibility, validation, pagination", () => {
       await expectProblem(await call(pair.api, `/api/v1/posts/${alicePublic.id}`, { method, token: bob, json }), 403, "not_owner");
       await expectProblem(await call(pair.api, `/api/v1/posts/${alicePrivate.id}`, { method, token: bob, json }), 404, "not_found");
     }
-    const unchanged = await pair.api.service.db.post.findMany({ where: { authorId: "alice" } });
+    const unchanged = await pair.api.service.db.prisma.post.findMany({ where: { authorId: "alice" } });
     expect(unchanged.map((post) => post.title).sort()).toEqual(["Diary", "Hello"]);
   });
 
@@ -74,7 +74,7 @@ describe("posts: ownership, visibility, validation, pagination", () => {
   });
 
   it("refuses invalid input and fields a client may not set, writing nothing", async () => {
-    const before = await pair.api.service.db.post.count();
+    const before = await pair.api.service.db.prisma.post.count();
     for (const json of [
       {},
       { title: "", body: "b" },
@@ -88,7 +88,7 @@ describe("posts: ownership, visibility, validation, pagination", () => {
     }
     await expectProblem(await call(pair.api, `/api/v1/posts/${alicePublic.id}`, { method: "PATCH", token: alice, json: {} }), 422, "validation_failed");
     await expectProblem(await call(pair.api, `/api/v1/posts/${alicePublic.id}`, { method: "PATCH", token: alice, json: { authorId: "bob" } }), 422, "validation_failed");
-    expect(await pair.api.service.db.post.count()).toBe(before);
+    expect(await pair.api.service.db.prisma.post.count()).toBe(before);
   });
 
   it("answers bodies that are too large, malformed or not JSON with 413, 400 and 415", async () => {

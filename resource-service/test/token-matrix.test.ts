@@ -72,10 +72,10 @@ describe("the token matrix, over HTTP", () => {
   });
 
   it("writes nothing for a refused token", async () => {
-    const before = await pair.api.service.db.post.count();
+    const before = await pair.api.service.db.prisma.post.count();
     const token = await pair.issuer.mint({ exp: now() - 60, iat: now() - 960 });
     await call(pair.api, "/api/v1/posts", { token, json: { title: "t", body: "b" } });
-    expect(await pair.api.service.db.post.count()).toBe(before);
-    expect(await pair.api.service.db.user.count()).toBe(0);
+    expect(await pair.api.service.db.prisma.post.count()).toBe(before);
+    expect(await pair.api.service.db.prisma.user.count()).toBe(0);
   });
 });

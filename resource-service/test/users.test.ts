@@ -18,7 +18,7 @@ describe("users", () => {
     );
     const changed = await call(pair.api, "/api/v1/users/me", { token: await token("u-sync", { email: "new@example.com", name: "New Name" }) });
     expect(await changed.json()).toEqual(expect.objectContaining({ email: "new@example.com", name: "New Name" }));
-    const row = await pair.api.service.db.user.findUnique({ where: { id: "u-sync" } });
+    const row = await pair.api.service.db.prisma.user.findUnique({ where: { id: "u-sync" } });
     expect(row).toEqual(expect.objectContaining({ email: "new@example.com", name: "New Name" }));
   });
 
@@ -42,7 +42,7 @@ describe("users", () => {
       const body = await expectProblem(response, 422, "validation_failed");
       expect(body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.any(String), message: expect.any(String) })]));
     }
-    const row = await pair.api.service.db.user.findUnique({ where: { id: "u-mass" } });
+    const row = await pair.api.service.db.prisma.user.findUnique({ where: { id: "u-mass" } });
     expect(row).toEqual(expect.objectContaining({ id: "u-mass", email: "mass@example.com", handle: null, bio: null, displayName: null }));
   });
 

@@ -6,6 +6,32 @@ import { isUtf8 } from "node:buffer";
 import express, { type RequestHandler } from "express";
 import { HttpProblem } from "./problem.js";
 
+/**
+ * The body handlers of an API, as one middleware that steps aside at once for
+ * a request without a body (most GETs), which would otherwise pass through
+ * each of them. A request has a body when it says so (Content-Length or
+ * Transfer-Encoding), exactly as the parsers decide.
+ *
+ * @example
+ * app.use("/api", requestBodies(acceptBodies(["application/json"]), ...jsonBody(64 * 1024)));
+ */
+export function requestBodies(...handlers: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    if (req.headers["transfer-encoding"] === undefined && req.headers["content-length"] === undefined) {
+      next();
+      return;
+    }
+    let index = 0;
+    const step = (error?: unknown): void => {
+      const handler = handlers[index];
+      index += 1;
+      if (error !== undefined || !handler) next(error);
+      else void handler(req, res, step);
+    };
+    step();
+  };
+}
+
 export function acceptBodies(types: readonly string[], detail = "Send the request body as application/json."): RequestHandler {
   const accepted = [...types];
   return (req, _res, next) => {

@@ -2,7 +2,7 @@
 // /readyz also needs the service's dependencies (its database), so a load
 // balancer stops routing to an instance while they are unreachable and
 // resumes, without a restart, when they return.
-import { Router } from "express";
+import type { Express } from "express";
 import { HttpProblem } from "./problem.js";
 
 export interface HealthOptions {
@@ -11,19 +11,18 @@ export interface HealthOptions {
   isShuttingDown: () => boolean;
 }
 
-export function healthRoutes({ isReady, isShuttingDown }: HealthOptions): Router {
-  const router = Router();
-  router.get("/healthz", (_req, res) => {
+/** Adds GET /healthz and GET /readyz to `app` (as routes of the app itself: no router for every request to pass through). */
+export function healthRoutes(app: Express, { isReady, isShuttingDown }: HealthOptions): void {
+  app.get("/healthz", (_req, res) => {
     res.set("cache-control", "no-store").json({ status: "ok" });
   });
-  router.get("/readyz", async (_req, res) => {
+  app.get("/readyz", async (_req, res) => {
     if (isShuttingDown()) throw new HttpProblem(503, "shutting_down", "The service is shutting down.");
     if (!(await isReady())) {
       throw new HttpProblem(503, "database_unavailable", "The database is unreachable.", { "Retry-After": "5" });
     }
     res.set("cache-control", "no-store").json({ status: "ready" });
   });
-  return router;
 }
 
 /** Runs `probe`, answering false when it fails or takes longer than `timeoutMs`. */

@@ -1,5 +1,5 @@
 export { createBaseApp, type BaseAppOptions } from "./app-base.js";
-export { acceptBodies, formBody, jsonBody } from "./bodies.js";
+export { acceptBodies, formBody, jsonBody, requestBodies } from "./bodies.js";
 export { databaseUnavailable } from "./database-errors.js";
 export { ConfigError, flag, httpUrl, integer, list, logLevel, optionalRedisUrl, origins, parseEnv, parseTrustProxy, postgresUrl, redisKeyPrefix } from "./config.js";
 export { answersWithin, healthRoutes, type HealthOptions } from "./health.js";
@@ -19,3 +19,4 @@ export {
   type ProblemBody,
   type ProblemMapper,
 } from "./problem.js";
+export { createDatabase, prepared, type Database, type PoolOptions, type PreparedQuery } from "./postgres.js";

@@ -132,7 +132,7 @@ export function errorHandler(logger: Logger, mappers: ProblemMapper[] = []): Err
       sendProblem(res, problem);
       return;
     }
-    (req.log ?? logger).error({ err: error }, "unhandled error");
+    logger.error({ err: error, reqId: req.id }, "unhandled error");
     sendProblem(res, new HttpProblem(500, "internal_error", "The server could not complete the request. It has been logged."));
   };
 }

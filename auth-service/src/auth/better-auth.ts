@@ -2,7 +2,6 @@
 // PostgreSQL, and the jwt plugin issuing short-lived tokens with the exact
 // claim set of claims.ts.
 import { betterAuth } from "better-auth";
-import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { jwt } from "better-auth/plugins";
 import type { Logger } from "pino";
@@ -69,7 +68,10 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
     baseURL: config.baseUrl,
     basePath: "/api/auth",
     secret: config.secret,
-    database: prismaAdapter(db, { provider: "postgresql" }),
+    // Better Auth's own Kysely adapter on the service's pool: the same tables
+    // (Prisma's schema defines them), without Prisma's per-query compilation
+    // on the sign-in and token paths.
+    database: db.pool,
     // With Redis, sessions are cached there for every instance (a session
     // lookup is a Redis GET instead of two PostgreSQL queries) and still
     // written to PostgreSQL, which stays the source of truth when Redis is away.

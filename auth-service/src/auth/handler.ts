@@ -9,6 +9,8 @@
 // Each answer can be observed (status, problem code, whether it hands out a
 // token), for metrics; never its body or headers' values.
 import type { Request, RequestHandler } from "express";
+import { isAPIError } from "better-auth/api";
+import { fromNodeHeaders } from "better-auth/node";
 import { getRequest, setResponse } from "better-call/node";
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemType, statusTitle } from "@authbridge/service-kit";
 import { CLIENT_IP_HEADER, type Auth } from "./better-auth.js";
@@ -36,6 +38,44 @@ export function betterAuthHandler(auth: Auth, baseUrl: string, onAnswer?: (req: 
   };
 }
 
+/**
+ * GET /api/auth/token through Better Auth's server API (`auth.api.getToken`):
+ * the jwt plugin's own endpoint, with its session check (signed cookie,
+ * expiry, session store, refresh) and its claims and signature. Better
+ * Auth's HTTP handler builds its whole router anew for every request; on the
+ * path clients call most, this one endpoint is called directly. Its answers
+ * are the handler's: the same body, headers (a refreshed session cookie
+ * included) and problems.
+ */
+export function tokenHandler(auth: Auth, onAnswer?: (req: Request, answer: AuthAnswer) => void): RequestHandler {
+  return async (req, res, next) => {
+    let status = 200;
+    let headers: Headers;
+    let body: Record<string, unknown>;
+    try {
+      const result = await auth.api.getToken({ headers: fromNodeHeaders(req.headers), returnHeaders: true });
+      headers = new Headers(result.headers);
+      body = result.response;
+    } catch (error: unknown) {
+      if (!isAPIError(error) || error.statusCode >= 500) {
+        next(error);
+        return;
+      }
+      status = error.statusCode;
+      headers = new Headers(error.headers);
+      body = problemBody(status, error.body, headers);
+      headers.set("content-type", PROBLEM_CONTENT_TYPE);
+    }
+    headers.set("cache-control", "no-store");
+    onAnswer?.(req, { status, code: status >= 400 ? String(body.code) : undefined, jwtHeader: false });
+    for (const cookie of headers.getSetCookie()) res.append("set-cookie", cookie);
+    headers.delete("set-cookie");
+    res.status(status).set(Object.fromEntries(headers));
+    if (status >= 400) res.send(JSON.stringify(body));
+    else res.json(body);
+  };
+}
+
 async function normalize(response: Response): Promise<{ normalized: Response; code: string | undefined }> {
   const headers = new Headers(response.headers);
   headers.set("cache-control", "no-store");
@@ -50,14 +90,18 @@ async function normalize(response: Response): Promise<{ normalized: Response; co
 
 async function toProblem(response: Response, headers: Headers): Promise<Record<string, unknown>> {
   const text = await response.text();
-  let body: { code?: unknown; message?: unknown } = {};
+  let body: unknown = {};
   try {
-    const parsed: unknown = text ? JSON.parse(text) : {};
-    if (parsed && typeof parsed === "object") body = parsed as typeof body;
+    body = text ? JSON.parse(text) : {};
   } catch {
     // Not JSON: only the status is kept.
   }
-  const status = response.status;
+  return problemBody(response.status, body, headers);
+}
+
+/** Better Auth's error answer (status, `{ code, message }`) as a problem; `headers` gain Retry-After for a 429. */
+function problemBody(status: number, answer: unknown, headers: Headers): Record<string, unknown> {
+  const body = (answer && typeof answer === "object" ? answer : {}) as { code?: unknown; message?: unknown };
   if (status >= 500) {
     // Better Auth answers 500 with an empty body for unexpected errors; its
     // details stay in the server log and never reach the client.

@@ -61,7 +61,7 @@ async function main(): Promise<number> {
         return 2;
     }
   } finally {
-    await db.$disconnect();
+    await db.close();
   }
 }
 

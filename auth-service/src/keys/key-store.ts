@@ -22,7 +22,7 @@ export interface KeyStore {
   invalidate(): void;
 }
 
-type JwkRow = Awaited<ReturnType<Database["jwks"]["findMany"]>>[number];
+type JwkRow = Awaited<ReturnType<Database["prisma"]["jwks"]["findMany"]>>[number];
 
 function fromRow(row: JwkRow): StoredKey {
   return {
@@ -46,7 +46,7 @@ export function createKeyStore(db: Database, ttlMs = 30_000): KeyStore {
   function load(): Promise<StoredKey[]> {
     if (loading) return loading;
     const started = generation;
-    const current = db.jwks
+    const current = db.prisma.jwks
       .findMany({ orderBy: { createdAt: "asc" } })
       .then((rows) => {
         const keys = rows.map(fromRow);
@@ -72,7 +72,7 @@ export function createKeyStore(db: Database, ttlMs = 30_000): KeyStore {
       return load();
     },
     async create(data) {
-      const row = await db.jwks.create({
+      const row = await db.prisma.jwks.create({
         data: {
           id: generateId(32),
           publicKey: data.publicKey,
@@ -87,15 +87,15 @@ export function createKeyStore(db: Database, ttlMs = 30_000): KeyStore {
       return fromRow(row);
     },
     async retire(id, at) {
-      await db.jwks.updateMany({ where: { id, expiresAt: null }, data: { expiresAt: at } });
+      await db.prisma.jwks.updateMany({ where: { id, expiresAt: null }, data: { expiresAt: at } });
       forget();
     },
     async expire(id, at) {
-      await db.jwks.updateMany({ where: { id }, data: { expiresAt: at } });
+      await db.prisma.jwks.updateMany({ where: { id }, data: { expiresAt: at } });
       forget();
     },
     async updatePrivateKey(id, privateKey) {
-      await db.jwks.update({ where: { id }, data: { privateKey } });
+      await db.prisma.jwks.update({ where: { id }, data: { privateKey } });
       forget();
     },
     invalidate: forget,

@@ -1,4 +1,7 @@
-// Posts in the resource-service's database. Plain objects out; Prisma stays here.
+// Posts in the resource-service's database. Plain objects out. Writes go
+// through Prisma; the reads every request makes are prepared statements on
+// the same pool (see db.ts), written against the table Prisma's schema defines.
+import { prepared, type PreparedQuery } from "@authbridge/service-kit";
 import type { Database } from "../db.js";
 import { uuidv7 } from "../ids.js";
 import type { PostChanges, PostInput } from "./schemas.js";
@@ -23,28 +26,53 @@ export interface ListFilter {
   limit: number;
 }
 
+// Prisma stores DateTime as timestamp(3) without time zone, in UTC.
+const COLUMNS = `id, "authorId", title, body, visibility, "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"`;
+
+const findById = prepared<PostRecord>("posts.find", `SELECT ${COLUMNS} FROM posts WHERE id = $1`);
+
+/**
+ * The list's statement for one combination of filters: each combination is its
+ * own prepared statement, so PostgreSQL plans each with the index it can use.
+ */
+const listQueries = new Map<string, PreparedQuery<PostRecord>>();
+
+function listQuery(filter: ListFilter): { query: PreparedQuery<PostRecord>; values: unknown[] } {
+  const values: unknown[] = [];
+  const where: string[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  where.push(filter.viewerId ? `(visibility = 'public' OR "authorId" = ${param(filter.viewerId)})` : `visibility = 'public'`);
+  if (filter.authorId) where.push(`"authorId" = ${param(filter.authorId)}`);
+  if (filter.before) where.push(`id < ${param(filter.before)}`);
+  const limit = param(filter.limit);
+  const name = `posts.list${filter.viewerId ? ".viewer" : ""}${filter.authorId ? ".author" : ""}${filter.before ? ".before" : ""}`;
+  let query = listQueries.get(name);
+  if (!query) {
+    query = prepared<PostRecord>(name, `SELECT ${COLUMNS} FROM posts WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ${limit}`);
+    listQueries.set(name, query);
+  }
+  return { query, values };
+}
+
 export function postRepository(db: Database) {
   return {
     create(authorId: string, input: PostInput): Promise<PostRecord> {
-      return db.post.create({ data: { id: uuidv7(), authorId, ...input } });
+      return db.prisma.post.create({ data: { id: uuidv7(), authorId, ...input } });
     },
-    find(id: string): Promise<PostRecord | null> {
-      return db.post.findUnique({ where: { id } });
+    async find(id: string): Promise<PostRecord | null> {
+      const [post] = await db.read(findById, [id]);
+      return post ?? null;
     },
     /** Newest first; public posts, plus the viewer's own private ones. */
-    list({ authorId, viewerId, before, limit }: ListFilter): Promise<PostRecord[]> {
-      const visible = viewerId ? { OR: [{ visibility: "public" as const }, { authorId: viewerId }] } : { visibility: "public" as const };
-      return db.post.findMany({
-        where: { AND: [visible, ...(authorId ? [{ authorId }] : []), ...(before ? [{ id: { lt: before } }] : [])] },
-        orderBy: { id: "desc" },
-        take: limit,
-      });
+    list(filter: ListFilter): Promise<PostRecord[]> {
+      const { query, values } = listQuery(filter);
+      return db.read(query, values);
     },
     update(id: string, changes: PostChanges): Promise<PostRecord> {
-      return db.post.update({ where: { id }, data: changes });
+      return db.prisma.post.update({ where: { id }, data: changes });
     },
     async delete(id: string): Promise<void> {
-      await db.post.delete({ where: { id } });
+      await db.prisma.post.delete({ where: { id } });
     },
   };
 }

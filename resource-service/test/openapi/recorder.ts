@@ -51,6 +51,11 @@ export class ResponseRecorder<Owner = undefined> {
     this.owners.delete(portOf(url));
   }
 
+  /** How many exchanges were recorded since the last `take`. */
+  get size(): number {
+    return this.recorded.length;
+  }
+
   /** The exchanges recorded since the last call. */
   take(): Array<Recorded<Owner>> {
     const taken = this.recorded;
