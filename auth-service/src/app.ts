@@ -1,6 +1,18 @@
 // The Express application, built from its parts and never listening itself
 // (tests wrap it in supertest or listen on an ephemeral port).
-import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, formBody, healthRoutes, installMetrics, jsonBody, notFound, requestBodies } from "@authbridge/service-kit";
+import {
+  acceptBodies,
+  createBaseApp,
+  databaseUnavailable,
+  errorHandler,
+  formBody,
+  healthRoutes,
+  installMetrics,
+  jsonBody,
+  notFound,
+  refuseUnstorableText,
+  requestBodies,
+} from "@authbridge/service-kit";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { ACCESS_TOKEN_CLAIMS } from "./auth/claims.js";
@@ -56,6 +68,8 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
     "/api/auth/*splat",
     // A body of any other type would reach Better Auth unparsed and unbounded.
     requestBodies(acceptBodies(["application/json", "application/x-www-form-urlencoded"]), ...jsonBody(BODY_LIMIT), ...formBody(BODY_LIMIT)),
+    // NUL or a lone surrogate in what Better Auth would store or look up fails its query (a 500).
+    refuseUnstorableText,
     betterAuthHandler(auth, config.baseUrl, authMetrics?.answered),
   );
 

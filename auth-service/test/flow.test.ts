@@ -19,7 +19,7 @@ describe("sign-up, sign-in, tokens, JWKS and discovery", () => {
     return { browser, email };
   }
 
-  it("issues an EdDSA token with exactly the documented claims, verifiable through discovery and the JWKS", async () => {
+  it("issues an EdDSA access token (typ at+jwt) with exactly the documented header and claims, verifiable through discovery and the JWKS", async () => {
     const { browser, email } = await signedInBrowser();
 
     const session = await browser.request("/api/auth/get-session");
@@ -52,10 +52,11 @@ describe("sign-up, sign-in, tokens, JWKS and discovery", () => {
 
     for (const candidate of [token, headerToken as string]) {
       const header = decodeProtectedHeader(candidate);
-      expect(header.alg).toBe("EdDSA");
+      expect(header).toEqual({ alg: "EdDSA", kid: expect.any(String), typ: "at+jwt" });
       expect(jwks.keys.map((key) => key.kid)).toContain(header.kid);
 
       const { payload } = await jwtVerify(candidate, createRemoteJWKSet(new URL(metadata.jwks_uri)), {
+        typ: "at+jwt",
         algorithms: ["EdDSA"],
         issuer: metadata.issuer,
         audience: AUDIENCE,
@@ -94,7 +95,7 @@ describe("sign-up, sign-in, tokens, JWKS and discovery", () => {
         issuer: custom.url,
         audience: "https://api.two.example",
       });
-      expect(protectedHeader.alg).toBe("ES256");
+      expect(protectedHeader).toEqual({ alg: "ES256", kid: expect.any(String), typ: "at+jwt" });
       expect(payload.aud).toEqual(["https://api.one.example", "https://api.two.example"]);
       expect((payload.exp as number) - (payload.iat as number)).toBe(120);
     } finally {

@@ -1,8 +1,8 @@
 // Hostile input to the auth-service: a clean 4xx problem+json every time,
 // never a 5xx or a crash, and no account created.
-import { rawRequest, seededBytes, seededRandom } from "@authbridge/devstack/testing";
+import { rawRequest, seededBytes, seededRandom, seededText, UNSTORABLE } from "@authbridge/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { startAuthService, type RunningAuthService } from "./helpers.js";
+import { Browser, expectProblem, PASSWORD, startAuthService, uniqueEmail, type RunningAuthService } from "./helpers.js";
 
 describe("hostile input to the auth-service", () => {
   let running: RunningAuthService;
@@ -37,7 +37,72 @@ describe("hostile input to the auth-service", () => {
     expect(JSON.parse(huge.body)).toEqual(expect.objectContaining({ code: "headers_too_large" }));
     const garbage = await rawRequest(running.url, Buffer.from([0x00, 0x01, 0x02, 0x0d, 0x0a, 0x0d, 0x0a]));
     expect(garbage.status).toBe(400);
+    expect(garbage.headers["cache-control"]).toBe("no-store");
     expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
     expect(await running.service.db.prisma.user.count()).toBe(0);
+  });
+});
+
+// NUL (PostgreSQL's text cannot hold it) and lone surrogates (JSON "\ud800"
+// escapes, with no UTF-8 encoding) in what Better Auth would store or look
+// up: refused with 422 naming the field, before Better Auth sees them.
+describe("characters PostgreSQL cannot store, at the auth-service", () => {
+  let running: RunningAuthService;
+  let browser: Browser;
+  let email: string;
+  beforeAll(async () => {
+    running = await startAuthService();
+    browser = new Browser(running.url);
+    email = uniqueEmail("text");
+    expect((await browser.signUp(email)).status).toBe(200);
+    expect((await browser.signIn(email)).status).toBe(200);
+  });
+  afterAll(() => running.stop());
+
+  async function expectFieldRefused(response: Response, field: string): Promise<void> {
+    const body = await expectProblem(response, 422, "validation_failed");
+    expect(body.errors).toEqual([{ field, message: "must not contain NUL characters or unpaired surrogates" }]);
+  }
+
+  it.each(["\u0000", "a\u0000b", "\ud800", "x\udfff"])("refuses %j in sign-up and sign-in fields, naming the field, and creates no account", async (bad) => {
+    const anonymous = new Browser(running.url);
+    const fresh = uniqueEmail("fresh");
+    await expectFieldRefused(await anonymous.signUp(fresh, PASSWORD, `Ada${bad}`), "name");
+    await expectFieldRefused(await anonymous.signUp(`a${bad}${fresh}`, PASSWORD), "email");
+    await expectFieldRefused(await anonymous.signUp(fresh, `${PASSWORD}${bad}`), "password");
+    await expectFieldRefused(await anonymous.signIn(`${email}${bad}`), "email");
+    await expectFieldRefused(await anonymous.signIn(email, `${PASSWORD}${bad}`), "password");
+    await expectFieldRefused(await anonymous.request("/api/auth/sign-up/email", { json: { email: fresh, password: PASSWORD, name: "Ada", image: `https://x/${bad}` } }), "image");
+    expect(await running.service.db.prisma.user.count({ where: { email: { contains: "fresh" } } })).toBe(0);
+  });
+
+  it("refuses them in a form body, a query string, and a signed-in user's updates", async () => {
+    const form = await fetch(`${running.url}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: running.url },
+      body: `email=${encodeURIComponent(email)}%00&password=x`,
+    });
+    await expectFieldRefused(form, "email");
+    await expectFieldRefused(await fetch(`${running.url}/api/auth/verify-email?token=a%00b`), "token");
+    await expectFieldRefused(await browser.request("/api/auth/update-user", { json: { name: "Ada\u0000" } }), "name");
+    await expectFieldRefused(await browser.request("/api/auth/change-password", { json: { currentPassword: PASSWORD, newPassword: `${PASSWORD}\ud800` } }), "newPassword");
+    await expectFieldRefused(await browser.request("/api/auth/update-user", { json: { name: "ok", nested: { deeper: ["\u0000"] } } }), "nested.deeper.0");
+    expect((await browser.request("/api/auth/get-session")).status).toBe(200);
+  });
+
+  it("seeded text from the hostile alphabet (seed 5) in every sign-up field: never a 5xx; refused exactly when PostgreSQL cannot store it", async () => {
+    const next = seededRandom(5);
+    for (let attempt = 0; attempt < 40; attempt += 1) {
+      const name = seededText(next, 1 + Math.floor(next() * 20));
+      const local = seededText(next, 1 + Math.floor(next() * 10));
+      const password = `${PASSWORD}${seededText(next, Math.floor(next() * 10))}`;
+      const response = await new Browser(running.url).signUp(`${local}@example.com`, password, name);
+      const label = JSON.stringify({ attempt, name, local, password });
+      expect({ label, clean: response.status < 500 }).toEqual({ label, clean: true });
+      const unstorable = [name, local, password].some((value) => UNSTORABLE.test(value));
+      expect({ label, refused: response.status === 422 }).toEqual({ label, refused: unstorable });
+      await response.body?.cancel();
+    }
+    expect((await fetch(`${running.url}/readyz`)).status).toBe(200);
   });
 });

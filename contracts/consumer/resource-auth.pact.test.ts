@@ -1,7 +1,8 @@
 // resource-service -> auth-service: the access token's claim set (as an
-// asynchronous message, consumed by the verifier's claimsToPrincipal), the
+// asynchronous message, consumed by the verifier's claimsToPrincipal; its
+// protected header's alg, kid and typ as metadata), the
 // JWKS and the discovery document (consumed by the verifier's key set).
-import { claimsToPrincipal, createKeySet, discoverJwksUri } from "@authbridge/verifier";
+import { ACCESS_TOKEN_TYPE, claimsToPrincipal, createKeySet, discoverJwksUri } from "@authbridge/verifier";
 import { describe, expect, it } from "@jest/globals";
 import { MatchersV3, PactV4 } from "@pact-foundation/pact";
 import { JSON_TYPE, PACT_DIR } from "./shared.js";
@@ -18,7 +19,7 @@ const EXAMPLE_X = "YhcBqgbAztFyniNHY4ODJtzkB9hhoRp03PT9AjhDPng";
 const viaMock = (url: string): typeof fetch => (input, init) => fetch(String(input).replace(ISSUER, url), init);
 
 describe("resource-service -> auth-service", () => {
-  it("receives an access token with the documented claims, signed with EdDSA and a kid", () =>
+  it("receives an access token with the documented claims, signed with EdDSA and a kid, typed at+jwt", () =>
     pact
       .addAsynchronousInteraction()
       .given("a signed-in user")
@@ -35,9 +36,11 @@ describe("resource-service -> auth-service", () => {
             iss: regex(/^https?:\/\/[^/]+$/, ISSUER),
             aud: like("https://api.example.com"),
           })
-          .withMetadata({ alg: equal("EdDSA"), kid: regex(/^[A-Za-z0-9_-]+$/, EXAMPLE_KID) });
+          .withMetadata({ alg: equal("EdDSA"), kid: regex(/^[A-Za-z0-9_-]+$/, EXAMPLE_KID), typ: equal("at+jwt") });
       })
       .executeTest(async (message) => {
+        // The verifier refuses any other typ by default (RFC 9068).
+        expect(message.metadata.typ).toBe(ACCESS_TOKEN_TYPE);
         const { content } = message.contents;
         const claims = (Buffer.isBuffer(content) ? JSON.parse(content.toString("utf8")) : content) as Record<string, unknown>;
         const principal = claimsToPrincipal(claims);

@@ -1,7 +1,7 @@
 // Verifies the auth-service (a real process on its own PostgreSQL database)
 // against both of its consumers: the client (the token endpoint) and the
 // resource-service (the claims of a token Better Auth really issues, with its
-// protected header's alg and kid as metadata; the JWKS; the discovery document).
+// protected header's alg, kid and typ as metadata; the JWKS; the discovery document).
 import { signedInCookie, startService, type RunningService } from "@authbridge/devstack/testing";
 import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import { randomBytes } from "node:crypto";
@@ -39,8 +39,8 @@ describe("auth-service honours its consumers' contracts", () => {
             if (response.status !== 200) throw new Error(`the token endpoint answered ${response.status}`);
             const { token } = (await response.json()) as { token: string };
             const [header = "", payload = ""] = token.split(".");
-            const { alg, kid } = decode(header);
-            return { __pactMessageMetadata: { alg: String(alg), kid: String(kid) }, message: decode(payload) };
+            const { alg, kid, typ } = decode(header);
+            return { __pactMessageMetadata: { alg: String(alg), kid: String(kid), typ: String(typ) }, message: decode(payload) };
           },
         },
       },

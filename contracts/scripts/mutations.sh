@@ -47,6 +47,8 @@ PY
 
 mutate "a claim renamed in the auth-service (name -> full_name)" \
   auth-service/src/auth/claims.ts "    name: user.name," "    full_name: user.name," provider/auth-service
+mutate "the access token's type dropped (no typ: at+jwt)" \
+  auth-service/src/keys/signing-keys.ts ", typ: ACCESS_TOKEN_TYPE }" " }" provider/auth-service
 mutate "the signing algorithm switched (EdDSA -> ES256)" \
   auth-service/src/config.ts '.default("EdDSA")' '.default("ES256")' provider/auth-service
 mutate "a problem code changed in the resource-service (not_owner -> forbidden)" \

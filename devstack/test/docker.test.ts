@@ -487,6 +487,24 @@ describe("docker-compose.yml", () => {
     expect(env("resource-service", "AUTH_REVOCATION_KEY_PREFIX") ?? "authbridge:").toBe(env("auth-service", "REDIS_KEY_PREFIX") ?? "authbridge:");
   });
 
+  it("says what Redis holds where it is declared, and in the README's Docker section: all that the services keep there", () => {
+    // With REDIS_URL the auth-service keeps its rate-limit counters, its session cache and
+    // the sessions it ended in Redis; the resource-service reads the last from the same Redis.
+    expect(env("auth-service", "REDIS_URL")).toBeTruthy();
+    const held = [/rate-limit counters/i, /session cache/i, /revo(cations|ked sessions)/i];
+    const lines = composeText.split("\n");
+    const declared = lines.findIndex((line) => /^ {2}redis:\s*$/.test(line));
+    let first = declared;
+    while (first > 0 && /^\s*#/.test(lines[first - 1] ?? "")) first -= 1;
+    const comment = lines.slice(first, declared).join(" ");
+    const dockerSection = /## Running with Docker\n([\s\S]*?)\n## /.exec(read("README.md"))?.[1] ?? "";
+    const sentence = /Compose runs[^.]*\./.exec(dockerSection)?.[0] ?? "";
+    for (const [where, text] of [["the comment above redis: in docker-compose.yml", comment], ["the README's Docker section", sentence]] as const) {
+      expect({ where, missing: held.filter((use) => !use.test(text)).map(String), says: text }).toEqual({ where, missing: [], says: text });
+      expect({ where, says: text }).not.toEqual({ where, says: expect.stringMatching(/counters only/i) });
+    }
+  });
+
   const composeCli = spawnSync("docker", ["compose", "version"]).status === 0;
   if (!composeCli) console.warn("docker-compose.yml: `docker compose` is not installed, so `docker compose config` was NOT run (its test is skipped).");
   (composeCli ? it : it.skip)("passes `docker compose config`, which refuses to run without BETTER_AUTH_SECRET or POSTGRES_PASSWORD", () => {

@@ -9,6 +9,7 @@ import type { ResourceServiceConfig } from "./config.js";
 import type { Database } from "./db.js";
 import { authMetrics } from "./http/auth-metrics.js";
 import { authProblems } from "./http/auth-problems.js";
+import { answersByCaller, privateAnswers } from "./http/cache.js";
 import { openApiRoute } from "./openapi/router.js";
 import { postRepository } from "./posts/repository.js";
 import { postsRouter } from "./posts/router.js";
@@ -44,7 +45,8 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   healthRoutes(app, { isReady: () => db.isReachable(), isShuttingDown });
   app.get("/openapi.json", openApiRoute(config));
 
-  const auth = { requireAuth: requireAuth(verifier), optionalAuth: optionalAuth(verifier) };
+  // Every route authenticates through these, so each answer's caching follows its auth (http/cache.ts).
+  const auth = { requireAuth: privateAnswers(requireAuth(verifier)), optionalAuth: answersByCaller(optionalAuth(verifier)) };
   const users = userService(userRepository(db));
   const posts = postService(postRepository(db), users);
   app.use("/api", requestBodies(acceptBodies(["application/json"]), ...jsonBody(BODY_LIMIT)));

@@ -2,7 +2,7 @@
 // about trusting tokens is explicit: the issuer, the audience and the allowed
 // algorithms; there is no secret, because tokens are verified with the
 // issuer's public keys.
-import { ConfigError, httpUrl, integer, list, optionalRedisUrl, parseEnv, postgresUrl, redisKeyPrefix, serviceEnvShape, serviceSettings, type ServiceSettings } from "@authbridge/service-kit";
+import { ConfigError, flag, httpUrl, integer, list, optionalRedisUrl, parseEnv, postgresUrl, redisKeyPrefix, serviceEnvShape, serviceSettings, type ServiceSettings } from "@authbridge/service-kit";
 import { z } from "zod";
 
 export { ConfigError };
@@ -16,6 +16,12 @@ export interface ResourceServiceConfig extends ServiceSettings {
     audience: string[];
     jwksUri: string | undefined;
     algorithms: string[];
+    /**
+     * Also accept tokens without a `typ` header: only while tokens from an
+     * auth-service that did not type them may still be live (see the README's
+     * token contract). Tokens typed as anything but at+jwt are refused either way.
+     */
+    acceptUntypedTokens: boolean;
     clockToleranceSeconds: number;
     maxTokenAgeSeconds: number | undefined;
     /** The realm named in WWW-Authenticate challenges. */
@@ -41,6 +47,7 @@ const schema = z.object({
     .refine((value) => list(value).every((alg) => (allowedAlgorithms as readonly string[]).includes(alg)), {
       error: `AUTH_ALGORITHMS must be a comma-separated list of ${allowedAlgorithms.join(", ")}; none and HMAC algorithms are never accepted.`,
     }),
+  AUTH_ACCEPT_UNTYPED_TOKENS: flag("AUTH_ACCEPT_UNTYPED_TOKENS"),
   AUTH_CLOCK_TOLERANCE_SECONDS: integer("AUTH_CLOCK_TOLERANCE_SECONDS", 0, 300, 5),
   AUTH_MAX_TOKEN_AGE_SECONDS: integer("AUTH_MAX_TOKEN_AGE_SECONDS", 0, 86_400, 0),
   AUTH_REALM: z
@@ -72,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ResourceServic
       audience: list(e.AUTH_AUDIENCE),
       jwksUri: e.AUTH_JWKS_URL,
       algorithms: algorithms.length > 0 ? algorithms : ["EdDSA"],
+      acceptUntypedTokens: e.AUTH_ACCEPT_UNTYPED_TOKENS,
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
       maxTokenAgeSeconds: e.AUTH_MAX_TOKEN_AGE_SECONDS > 0 ? e.AUTH_MAX_TOKEN_AGE_SECONDS : undefined,
       realm: e.AUTH_REALM,

@@ -24,6 +24,7 @@ export function createVerifierFromConfig(config: ResourceServiceConfig, logger: 
     issuer: auth.issuer,
     audience: auth.audience,
     algorithms: auth.algorithms,
+    acceptUntypedTokens: auth.acceptUntypedTokens,
     clockToleranceSeconds: auth.clockToleranceSeconds,
     ...(auth.maxTokenAgeSeconds !== undefined ? { maxTokenAgeSeconds: auth.maxTokenAgeSeconds } : {}),
     ...(auth.jwksUri !== undefined ? { jwksUri: auth.jwksUri } : {}),
@@ -42,6 +43,11 @@ export function createResourceService(
   const { revocations: feed } = config.auth;
   const revocations = feed && redisRevocations({ ...feed, clockToleranceSeconds: config.auth.clockToleranceSeconds, logger: logger.child({ component: "revocations" }) });
   const verifier = createVerifierFromConfig(config, logger, revocations);
+  if (config.auth.acceptUntypedTokens) {
+    logger.warn(
+      "AUTH_ACCEPT_UNTYPED_TOKENS is on: tokens without a typ header are accepted. Turn it off once every auth-service instance types its tokens (at+jwt) and one token lifetime has passed.",
+    );
+  }
   const lifecycle = serviceLifecycle({
     listen: config,
     // Loads the revocations in force before the first request (at most 2 s;

@@ -71,7 +71,7 @@ describe("metrics on a listener of their own (METRICS_PORT)", () => {
     expect(metricValue(after, "authbridge_jwks_degraded")).toBe(0);
 
     // Every reason is a series from the start (so rate() works before the first failure).
-    expect(after.filter((sample) => sample.name === "authbridge_token_verifications_total").length).toBe(22);
+    expect(after.filter((sample) => sample.name === "authbridge_token_verifications_total").length).toBe(23);
     expect(metricValue(after, "authbridge_token_verifications_total", { outcome: "token_invalid", reason: "bad_signature" })).toBe(0);
 
     // No label carries an id, an email, a token or a raw path.

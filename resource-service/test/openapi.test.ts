@@ -157,11 +157,19 @@ describe("the OpenAPI document", () => {
   });
 
   describe("the conformance check every suite's responses go through", () => {
-    const exchange = (method: string, url: string, status: number, body: unknown, headers: Record<string, string> = {}): Exchange => ({
+    // The caching headers every answer of these operations carries (each case below that is about them overrides them).
+    const exchange = (method: string, url: string, status: number, body: unknown, headers: Record<string, string | undefined> = {}): Exchange => ({
       method,
       url,
       status,
-      headers: { ...(body === undefined ? {} : { "content-type": status >= 400 ? "application/problem+json; charset=utf-8" : "application/json; charset=utf-8" }), ...headers },
+      headers: Object.fromEntries(
+        Object.entries({
+          ...(body === undefined ? {} : { "content-type": status >= 400 ? "application/problem+json; charset=utf-8" : "application/json; charset=utf-8" }),
+          "cache-control": "no-store",
+          vary: "Origin, Authorization",
+          ...headers,
+        }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      ),
       body: Buffer.from(body === undefined ? "" : JSON.stringify(body)),
     });
     const problemBody = (status: number, code: string, extra: Record<string, unknown> = {}) => ({
@@ -186,6 +194,8 @@ describe("the OpenAPI document", () => {
       const check = conformanceChecker(document);
       const fine = [
         exchange("GET", "/api/v1/posts?limit=2", 200, { items: [post], nextCursor: null }),
+        exchange("GET", "/api/v1/posts?limit=2", 200, { items: [post], nextCursor: null }, { "cache-control": "public, no-cache" }),
+        exchange("GET", `/api/v1/posts/${post.id}`, 304, undefined, { "cache-control": "public, no-cache" }),
         exchange("POST", "/api/v1/posts", 201, post, { location: `/api/v1/posts/${post.id}` }),
         exchange("DELETE", `/api/v1/posts/${post.id}`, 204, undefined),
         exchange("PATCH", `/api/v1/posts/${post.id}`, 403, problemBody(403, "not_owner")),
@@ -206,6 +216,18 @@ describe("the OpenAPI document", () => {
       ["a 422 without its errors", exchange("POST", "/api/v1/posts", 422, problemBody(422, "validation_failed")), /must have required property 'errors'/],
       ["a 201 without its Location", exchange("POST", "/api/v1/posts", 201, post), /lacks the required Location header/],
       ["a 401 without its challenge", exchange("GET", "/api/v1/users/me", 401, problemBody(401, "token_missing")), /lacks the required WWW-Authenticate header/],
+      [
+        "an error a cache may keep",
+        exchange("GET", `/api/v1/posts/${post.id}`, 404, problemBody(404, "not_found"), { "cache-control": "public, max-age=60" }),
+        /has Cache-Control: public, max-age=60, which the document does not allow/,
+      ],
+      [
+        "a caller's own answer a cache may keep",
+        exchange("PATCH", `/api/v1/posts/${post.id}`, 200, post, { "cache-control": "public, no-cache" }),
+        /has Cache-Control: public, no-cache, which the document does not allow/,
+      ],
+      ["an optional-auth answer that does not vary on Authorization", exchange("GET", "/api/v1/posts", 200, { items: [], nextCursor: null }, { vary: "Origin" }), /has Vary: Origin, which the document does not allow/],
+      ["an optional-auth answer without Vary", exchange("GET", `/api/v1/posts/${post.id}`, 200, post, { vary: undefined }), /lacks the required Vary header/],
       ["a media type not documented", exchange("GET", `/api/v1/posts/${post.id}`, 404, problemBody(404, "not_found"), { "content-type": "text/html" }), /is text\/html; documented: application\/problem\+json/],
       ["a body where none is documented", exchange("DELETE", `/api/v1/posts/${post.id}`, 204, post), /has a body/],
       ["an undocumented path that answers", exchange("GET", "/api/v1/admin", 200, {}), /is not documented \(no GET \/api\/v1\/admin in the document\)/],

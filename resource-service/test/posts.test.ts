@@ -148,5 +148,17 @@ describe("posts: ownership, visibility, validation, pagination", () => {
         await expectProblem(await call(pair.api, `/api/v1/posts?${query}`), 422, "validation_failed");
       },
     );
+
+    it.each([
+      ["limit=1&limit=2", ["limit"]],
+      ["author=a&author=b&limit=3", ["author"]],
+      ["cursor=x&limit=1&cursor=y&limit=2", ["cursor", "limit"]],
+      ["limit=5&limit=5", ["limit"]],
+      ["unknown=1&unknown=2", ["unknown"]],
+    ])("says that ?%s repeats a parameter, rather than what its value is not", async (query, repeated) => {
+      const body = await expectProblem(await call(pair.api, `/api/v1/posts?${query}`), 422, "validation_failed");
+      expect(body.errors).toEqual(repeated.map((field) => ({ field, message: "must be given once, not repeated" })));
+      expect(body.detail).toBe(`The request query is invalid: ${repeated.map((field) => `${field}: must be given once, not repeated`).join("; ")}.`);
+    });
   });
 });

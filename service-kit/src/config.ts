@@ -60,6 +60,18 @@ export const integer = (name: string, min: number, max: number, fallback: number
       return parsed;
     });
 
+/** "true" or "false"; unset or empty: false. Anything else is refused rather than guessed. */
+export const flag = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "" || value === "false") return false;
+      if (value === "true") return true;
+      ctx.addIssue({ code: "custom", message: `${name} must be "true" or "false", but it is "${value}".` });
+      return z.NEVER;
+    });
+
 export const logLevel = z
   .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace or silent.",

@@ -65,8 +65,16 @@ export class HttpProblem extends Error {
   }
 }
 
+/**
+ * Sends a problem. Never cacheable: an error may depend on who asked (a
+ * token refused, a private post hidden as 404) and says nothing worth keeping.
+ */
 export function sendProblem(res: Response, problem: HttpProblem): void {
-  res.status(problem.status).set(problem.headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toBody()));
+  res
+    .status(problem.status)
+    .set({ ...problem.headers, "Cache-Control": "no-store" })
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem.toBody()));
 }
 
 /** body-parser's errors carry a `type`; these are the client's fault and safe to describe. */

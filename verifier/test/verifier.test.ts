@@ -37,6 +37,30 @@ describe("token verification", () => {
     await expectAuthFailure(verifier.verify(await issuer.mint(claims)), 401, code, reason);
   });
 
+  // PostgreSQL's text cannot hold NUL, and a lone surrogate (a JSON "\ud800"
+  // escape) is not a character at all: a service storing the caller's profile
+  // would fail on either. The signature proves who wrote the claims, not that
+  // they are text.
+  it.each([
+    ["sub", "\u0000"],
+    ["sub", "\ud800"],
+    ["email", "ada\u0000@example.com"],
+    ["email", "ada@example.com\udfff"],
+    ["name", "Ada\u0000Lovelace"],
+    ["name", "Ada \ud83d"],
+    ["sid", "s\u0000"],
+    ["sid", "\udc00s"],
+  ])("refuses a token whose %s claim holds %j", async (claim, value) => {
+    const error = await expectAuthFailure(verifier.verify(await issuer.mint({ [claim]: `user-${value}` })), 401, "token_invalid", "invalid_claim");
+    expect(error.description).toContain(`"${claim}"`);
+  });
+
+  it("accepts claims with any well-formed text: astral characters, other control characters, noncharacters", async () => {
+    const name = "Ada \u{1F600} \u0001\u001f\uffff \u202e";
+    const principal = await verifier.verify(await issuer.mint({ sub: "user-\u{1F600}", name, email: "\u00e9@example.com" }));
+    expect(principal).toEqual(expect.objectContaining({ sub: "user-\u{1F600}", name, email: "\u00e9@example.com" }));
+  });
+
   it("tolerates a few seconds of clock skew, and not more", async () => {
     await expect(verifier.verify(await issuer.mint({ exp: now() - 3, iat: now() - 900 }))).resolves.toBeDefined();
     await expect(verifier.verify(await issuer.mint({ iat: now() + 3 }))).resolves.toBeDefined();

@@ -1,4 +1,4 @@
-// The access token's claim set: the contract every verifier relies on.
+// The access token's claim set and type: the contract every verifier relies on.
 //
 //   sub             the user's id (set by Better Auth from the user)
 //   email           the user's email address
@@ -28,6 +28,13 @@ export interface CustomClaims {
   name: string;
   sid: string;
 }
+
+/**
+ * The token's `typ` header (RFC 9068 section 2.1, RFC 8725 section 3.11): it
+ * tells a verifier that this JWT is an access token, so no other JWT the same
+ * keys may sign (an OIDC ID token, for one) can pass as one.
+ */
+export const ACCESS_TOKEN_TYPE = "at+jwt";
 
 /** The exact, ordered list of claims a token carries. */
 export const ACCESS_TOKEN_CLAIMS = ["aud", "email", "email_verified", "exp", "iat", "iss", "name", "sid", "sub"] as const;

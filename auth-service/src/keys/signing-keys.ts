@@ -9,7 +9,7 @@ import { generateExportedKeyPair, type JWKOptions } from "better-auth/plugins";
 import { HttpProblem } from "@authbridge/service-kit";
 import { importJWK, SignJWT, type JWK, type JWTPayload } from "jose";
 import type { SigningAlgorithm } from "../config.js";
-import { ACCESS_TOKEN_CLAIMS } from "../auth/claims.js";
+import { ACCESS_TOKEN_CLAIMS, ACCESS_TOKEN_TYPE } from "../auth/claims.js";
 import type { KeyStore, StoredKey } from "./key-store.js";
 import { isLive, planKeys, type RotationPolicy } from "./rotation.js";
 
@@ -20,7 +20,7 @@ export interface PublicJwk extends JWK {
 }
 
 export interface SigningKeys {
-  /** Signs `claims` (exactly the documented claim set) with the current key. */
+  /** Signs `claims` (exactly the documented claim set) with the current key; the header is { alg, kid, typ: "at+jwt" }. */
   sign(claims: JWTPayload): Promise<string>;
   /** The public keys verifiers may meet: every key that has not expired. */
   jwks(): Promise<{ keys: PublicJwk[] }>;
@@ -158,7 +158,7 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
       for (const name of ACCESS_TOKEN_CLAIMS) {
         if (claims[name] !== undefined) payload[name] = claims[name];
       }
-      return new SignJWT(payload).setProtectedHeader({ alg: key.alg ?? algorithm, kid: key.id }).sign(await privateKey(key));
+      return new SignJWT(payload).setProtectedHeader({ alg: key.alg ?? algorithm, kid: key.id, typ: ACCESS_TOKEN_TYPE }).sign(await privateKey(key));
     },
     async jwks() {
       // Never publish a set without the key that signs: create it first if need be.

@@ -44,6 +44,7 @@ describe("requireAuth", () => {
     const response = await call("/me");
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toBe('Bearer realm="example-service"');
+    expect(response.headers.get("cache-control")).toBe("no-store");
     expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     expect(await response.json()).toMatchObject({ status: 401, code: "token_missing" });
   });
@@ -58,6 +59,7 @@ describe("requireAuth", () => {
     const response = await call("/me", token);
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toMatch(/^Bearer realm="example-service", error="invalid_token", error_description="/);
+    expect(response.headers.get("cache-control")).toBe("no-store");
     expect(await response.json()).toMatchObject({ code });
   });
 
@@ -109,7 +111,7 @@ describe("configuration", () => {
   it("names every missing or wrong setting in a sentence", () => {
     let message = "";
     try {
-      loadConfig({ AUTH_ISSUER: "app.example.com", AUTH_JWKS_URL: "ftp://keys", PORT: "http" });
+      loadConfig({ AUTH_ISSUER: "app.example.com", AUTH_JWKS_URL: "ftp://keys", AUTH_ACCEPT_UNTYPED_TOKENS: "yes", PORT: "http" });
     } catch (error: unknown) {
       expect(error).toBeInstanceOf(ConfigError);
       message = (error as Error).message;
@@ -119,6 +121,7 @@ describe("configuration", () => {
       "- AUTH_ISSUER must be your Better Auth app's base URL (the tokens' iss), for example https://app.example.com.",
       "- AUTH_AUDIENCE must name this service's audience, as the issuer puts it in the tokens' aud, for example https://api.example.com.",
       "- AUTH_JWKS_URL must be an http:// or https:// URL, for example https://app.example.com/api/auth/jwks.",
+      '- AUTH_ACCEPT_UNTYPED_TOKENS must be "true" or "false", but it is "yes".',
       '- PORT must be a whole number from 0 to 65535, but it is "http".',
     ]);
   });

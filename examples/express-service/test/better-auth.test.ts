@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from "@jest/globals";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createVerifier } from "@authbridge/verifier";
+import { AuthError, createVerifier } from "@authbridge/verifier";
 import { memoryAdapter } from "better-auth/adapters/memory";
 import { toNodeHandler } from "better-auth/node";
 import { createAuth } from "../better-auth/auth.js";
@@ -35,8 +35,9 @@ beforeAll(async () => {
   });
   authServer.on("request", toNodeHandler(auth));
 
-  // Better Auth's jwt plugin serves no discovery document: name the JWKS.
-  const verifier = createVerifier({ issuer: authUrl, audience: AUDIENCE, jwksUri: `${authUrl}/api/auth/jwks` });
+  // Better Auth's jwt plugin serves no discovery document: name the JWKS. Nor
+  // does it type its tokens (no typ: at+jwt), so accept untyped ones.
+  const verifier = createVerifier({ issuer: authUrl, audience: AUDIENCE, jwksUri: `${authUrl}/api/auth/jwks`, acceptUntypedTokens: true });
   apiServer = createServer(createApp(verifier));
   apiUrl = await listen(apiServer);
 });
@@ -76,4 +77,10 @@ it("accepts a token from the Better Auth app and knows who the caller is", async
 
   const anonymous = await fetch(`${apiUrl}/me`);
   expect(anonymous.status).toBe(401);
+
+  // Why the example accepts untyped tokens: a verifier left strict refuses Better Auth's.
+  expect(JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString())).not.toHaveProperty("typ");
+  const strict = createVerifier({ issuer: authUrl, audience: AUDIENCE, jwksUri: `${authUrl}/api/auth/jwks` });
+  await expect(strict.verify(token)).rejects.toEqual(expect.objectContaining({ reason: "wrong_type" }));
+  await expect(strict.verify(token)).rejects.toBeInstanceOf(AuthError);
 });

@@ -21,6 +21,7 @@ const REASON_CODES: Record<AuthFailureReason, AuthErrorCode> = {
   alg_not_allowed: "token_invalid",
   embedded_key: "token_invalid",
   missing_kid: "token_invalid",
+  wrong_type: "token_invalid",
   unknown_kid: "token_invalid",
   bad_signature: "token_invalid",
   expired: "token_expired",

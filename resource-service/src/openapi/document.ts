@@ -4,9 +4,10 @@
 // kept by hand apart from prose.
 import { z } from "zod";
 import type { ResourceServiceConfig } from "../config.js";
+import { PRIVATE, PUBLIC_REVALIDATED } from "../http/cache.js";
 import { post, postCreate, postPage, postPatch, postReplace } from "../posts/schemas.js";
 import { ownProfile, profilePatch, profileReplace, publicProfile } from "../users/schemas.js";
-import { healthStatus, metricsOperation, operations, readyStatus, type Header, type Operation } from "./operations.js";
+import { healthStatus, metricsOperation, operations, readyStatus, type Header, type Operation, type Success } from "./operations.js";
 import {
   bearerOptionalProblems,
   bearerRequiredProblems,
@@ -103,6 +104,8 @@ export function openApiDocument(options: DocumentOptions): OpenApiDocument {
         "Every error is `application/problem+json` (RFC 9457) with `type` (`urn:authbridge:problem:<code>`), `title`, `status`, `detail` and a stable `code`: match on `code`. Each operation lists the codes it can answer. A path or method not listed here answers 404 `not_found`.",
         "",
         "Request bodies are JSON (at most 64 KB) and validated strictly: an unknown field is refused with 422 `validation_failed`, never ignored.",
+        "",
+        `Caching: an answer that depends on the caller, and every error, is \`Cache-Control: ${PRIVATE}\`. Routes where the token is optional vary on \`Authorization\` and answer an anonymous caller \`Cache-Control: ${PUBLIC_REVALIDATED}\`: a shared cache may keep that public view, but revalidates it (\`If-None-Match\`, 304) every time.`,
       ].join("\n"),
     },
     tags: [
@@ -164,16 +167,41 @@ function parametersOf(schema: z.ZodObject | undefined, location: "path" | "query
   }));
 }
 
+/** The caching headers of a route's successful answers, from its auth (http/cache.ts). */
+const cachingHeaders: Record<Operation["auth"], Record<string, Header>> = {
+  required: { "Cache-Control": { description: "`no-store`: the answer is the caller's own.", required: true, values: [PRIVATE] } },
+  optional: {
+    "Cache-Control": {
+      description: `\`${PRIVATE}\` for a caller with a token; \`${PUBLIC_REVALIDATED}\` for an anonymous one (a shared cache may keep the public view, revalidating it with \`If-None-Match\` every time).`,
+      required: true,
+      values: [PRIVATE, PUBLIC_REVALIDATED],
+    },
+    Vary: { description: "Names `Authorization`: a token changes the answer.", required: true, pattern: "(^|,\\s*)Authorization(\\s*,|$)" },
+  },
+  none: {},
+  metrics: {},
+};
+
+/** An anonymous answer of an optional-auth GET can be revalidated: 304 when its ETag still matches. */
+function notModified(operation: Operation): Success[] {
+  if (operation.auth !== "optional" || operation.method !== "get") return [];
+  return [{ status: 304, description: "Not modified since the `ETag` given in `If-None-Match` (an anonymous caller's public view)." }];
+}
+
 function successResponses(operation: Operation, jsonSchema: (schema: z.ZodType) => JsonSchema): Record<string, JsonSchema> {
+  const caching = cachingHeaders[operation.auth];
   return Object.fromEntries(
-    operation.success.map(({ status, description, schema, mediaType = "application/json", headers }) => [
-      String(status),
-      {
-        description,
-        ...(headers ? { headers: headerObjects(headers) } : {}),
-        ...(schema ? { content: { [mediaType]: { schema: jsonSchema(schema) } } } : {}),
-      },
-    ]),
+    [...operation.success, ...notModified(operation)].map(({ status, description, schema, mediaType = "application/json", headers }) => {
+      const all = { ...headers, ...caching };
+      return [
+        String(status),
+        {
+          description,
+          ...(Object.keys(all).length > 0 ? { headers: headerObjects(all) } : {}),
+          ...(schema ? { content: { [mediaType]: { schema: jsonSchema(schema) } } } : {}),
+        },
+      ];
+    }),
   );
 }
 
@@ -220,9 +248,10 @@ function problemResponses(codes: readonly ProblemCode[], jsonSchema: (schema: z.
     for (const name of new Set(group.flatMap((code) => problemHeaders[code] ?? []))) {
       headers[name] = { description: headerDescriptions[name] ?? name, required: group.every((code) => problemHeaders[code]?.includes(name)) };
     }
+    headers["Cache-Control"] = { description: "`no-store`: an error is never cached.", required: true, values: [PRIVATE] };
     responses[String(status)] = {
       description: group.map((code) => `\`${code}\`: ${problemCatalog[code].when}.`).join("\n\n"),
-      ...(Object.keys(headers).length > 0 ? { headers: headerObjects(headers) } : {}),
+      headers: headerObjects(headers),
       content: { [PROBLEM_JSON]: { schema: { allOf: [jsonSchema(base), jsonSchema(problemNarrowing(status, group))] } } },
     };
   }
@@ -230,5 +259,10 @@ function problemResponses(codes: readonly ProblemCode[], jsonSchema: (schema: z.
 }
 
 function headerObjects(headers: Record<string, Header>): Record<string, JsonSchema> {
-  return Object.fromEntries(Object.entries(headers).map(([name, { description, required }]) => [name, { description, required, schema: { type: "string" } }]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, { description, required, values, pattern }]) => [
+      name,
+      { description, required, schema: { type: "string", ...(values ? { enum: [...values] } : {}), ...(pattern ? { pattern } : {}) } },
+    ]),
+  );
 }

@@ -12,6 +12,10 @@ export type Method = "get" | "post" | "put" | "patch" | "delete";
 export interface Header {
   description: string;
   required: boolean;
+  /** The values it may have, when they are a fixed few. */
+  values?: readonly string[];
+  /** A pattern its value matches (ECMAScript regular expression). */
+  pattern?: string;
 }
 
 export interface Success {

@@ -3,10 +3,11 @@
 // every answer (z.encode) and, with the request ones, generate the OpenAPI
 // document (src/openapi).
 import { z } from "zod";
+import { text } from "../http/text.js";
 import { timestamp } from "../http/wire.js";
 
-const title = z.string().trim().min(1, { error: "must not be empty" }).max(200, { error: "must be at most 200 characters" });
-const body = z.string().min(1, { error: "must not be empty" }).max(20_000, { error: "must be at most 20000 characters" });
+const title = text().trim().min(1, { error: "must not be empty" }).max(200, { error: "must be at most 200 characters" });
+const body = text().min(1, { error: "must not be empty" }).max(20_000, { error: "must be at most 20000 characters" });
 const visibility = z
   .enum(["public", "private"], { error: 'must be "public" or "private"' })
   .describe("A public post is visible to everyone; a private one to its author only.");
@@ -23,9 +24,9 @@ export const postReplace = z.strictObject({ title, body, visibility }).describe(
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-/** Query parameters of the list; each must appear at most once (a repeated one is an array, and refused). */
+/** Query parameters of the list; each at most once (validate() refuses a repeated one before this schema sees it). */
 export const postListQuery = z.strictObject({
-  author: z.string().min(1).max(255).optional().describe("Only this user's posts (a user id)."),
+  author: text().min(1).max(255).optional().describe("Only this user's posts (a user id)."),
   limit: z.coerce
     .number({ error: "must be a number" })
     .int({ error: "must be a whole number" })

@@ -3,15 +3,15 @@
 // every answer (z.encode) and, with the request ones, generate the OpenAPI
 // document (src/openapi).
 import { z } from "zod";
+import { text } from "../http/text.js";
 import { timestamp } from "../http/wire.js";
 
-const handle = z
-  .string()
+const handle = text()
   .regex(/^[A-Za-z0-9_]{3,30}$/, { error: "must be 3 to 30 letters, digits or underscores" })
   .transform((value) => value.toLowerCase())
   .describe("Unique; 3 to 30 letters, digits or underscores, stored in lower case.");
-const displayName = z.string().trim().min(1, { error: "must not be empty" }).max(80, { error: "must be at most 80 characters" });
-const bio = z.string().max(500, { error: "must be at most 500 characters" });
+const displayName = text().trim().min(1, { error: "must not be empty" }).max(80, { error: "must be at most 80 characters" });
+const bio = text().max(500, { error: "must be at most 500 characters" });
 
 /** PATCH: any of the fields a user may change; null clears one. */
 export const profilePatch = z

@@ -3,7 +3,7 @@
 // when the claims change; the auth-service's tables are never read. A small
 // in-process memory of what was last written avoids a database write per
 // request.
-import { HttpProblem } from "@authbridge/service-kit";
+import { HttpProblem, isStorableText } from "@authbridge/service-kit";
 import type { Principal } from "@authbridge/verifier";
 import type { z } from "zod";
 import { HandleTakenError, type UserRecord, type UserRepository } from "./repository.js";
@@ -63,7 +63,8 @@ export function userService(users: UserRepository) {
     },
 
     async publicProfile(id: string): Promise<PublicProfile> {
-      const user = await users.find(id);
+      // An id that is not storable text names no user (no token's sub can hold one).
+      const user = isStorableText(id) ? await users.find(id) : null;
       if (!user) throw new HttpProblem(404, "not_found", "No user has this id.");
       return publicProfile(user);
     },

@@ -2,7 +2,8 @@
 // from it would expect them: the operation exists (or the answer is the
 // documented 404 for anything else), the status is documented for it, the
 // media type is one it documents, the body validates against the schema
-// (JSON Schema 2020-12, with formats), and the required headers are there.
+// (JSON Schema 2020-12, with formats), and the required headers are there,
+// each with a value its schema allows (Cache-Control: no-store on an error).
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import formats from "ajv-formats";
 import type { OpenApiDocument } from "../../src/openapi/document.js";
@@ -83,10 +84,14 @@ export function conformanceChecker(document: OpenApiDocument): ConformanceChecke
       .map(([key, value]) => `has ${key} ${JSON.stringify(fields[key])}, not ${JSON.stringify(value)}`);
   }
 
-  function checkHeaders(exchange: Exchange, response: ResponseObject): string[] {
-    return Object.entries(response.headers ?? {})
-      .filter(([name, header]) => header.required && exchange.headers[name.toLowerCase()] === undefined)
-      .map(([name]) => `lacks the required ${name} header`);
+  /** Required headers are there; every documented header that is there has a value its schema allows. `at` points at the response. */
+  function checkHeaders(exchange: Exchange, response: ResponseObject, at: string[]): string[] {
+    return Object.entries(response.headers ?? {}).flatMap(([name, header]) => {
+      const value = exchange.headers[name.toLowerCase()];
+      if (value === undefined) return header.required ? [`lacks the required ${name} header`] : [];
+      const validate = validatorAt([...at, "headers", name, "schema"]);
+      return validate(value) ? [] : [`has ${name}: ${value}, which the document does not allow (${ajv.errorsText(validate.errors, { separator: "; " })})`];
+    });
   }
 
   function check(exchange: Exchange): string[] {
@@ -106,8 +111,8 @@ export function conformanceChecker(document: OpenApiDocument): ConformanceChecke
     const status = String(exchange.status);
     const response = operation.responses[status];
     if (!response) return [`is a status ${method.toUpperCase()} ${route.template} does not document (it documents ${Object.keys(operation.responses).join(", ")})`];
-    const at = ["paths", route.template, method, "responses", status, "content"];
-    return [...checkBody(exchange, response.content, (mediaType) => [...at, mediaType, "schema"]), ...checkHeaders(exchange, response)];
+    const at = ["paths", route.template, method, "responses", status];
+    return [...checkBody(exchange, response.content, (mediaType) => [...at, "content", mediaType, "schema"]), ...checkHeaders(exchange, response, at)];
   }
 
   return {

@@ -30,6 +30,7 @@ export type AuthFailureReason =
   | "alg_not_allowed"
   | "embedded_key"
   | "missing_kid"
+  | "wrong_type"
   | "unknown_kid"
   | "bad_signature"
   | "expired"

@@ -21,4 +21,4 @@ export {
   type VerifierLogger,
 } from "./key-set.js";
 export { claimsToPrincipal, type Principal } from "./principal.js";
-export { createVerifier, VerifierConfigError, type Verifier, type VerifierObserver, type VerifierOptions } from "./verifier.js";
+export { ACCESS_TOKEN_TYPE, createVerifier, VerifierConfigError, type Verifier, type VerifierObserver, type VerifierOptions } from "./verifier.js";

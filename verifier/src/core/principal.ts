@@ -16,20 +16,40 @@ export interface Principal {
   claims: Readonly<JWTPayload>;
 }
 
-const optionalString = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+/**
+ * NUL, or a UTF-16 surrogate without its pair. PostgreSQL's text cannot hold
+ * NUL, and a lone surrogate (which JSON can carry as a "\ud800" escape) is not
+ * a character at all: it cannot be encoded as UTF-8.
+ */
+const NOT_TEXT = /[\u0000\p{Cs}]/u;
 
-/** Turns verified claims into a principal; throws InvalidTokenError when `sub` is unusable. */
+/** The string claims a principal carries, checked the same way. */
+function textClaim(claims: JWTPayload, name: "sub" | "email" | "name" | "sid"): string | undefined {
+  const value = claims[name];
+  if (typeof value !== "string" || value === "") return undefined;
+  // A signature proves who wrote the claims, not that they are text a service can store.
+  if (NOT_TEXT.test(value)) {
+    throw new InvalidTokenError("invalid_claim", `The token's "${name}" claim holds a NUL character or an unpaired surrogate.`);
+  }
+  return value;
+}
+
+/**
+ * Turns verified claims into a principal. Throws InvalidTokenError when `sub`
+ * is unusable, or when `sub`, `email`, `name` or `sid` holds something that is
+ * not text (NUL, an unpaired surrogate).
+ */
 export function claimsToPrincipal(claims: JWTPayload): Principal {
-  const { sub } = claims;
-  if (typeof sub !== "string" || sub.trim() === "" || sub.length > 255) {
+  const sub = textClaim(claims, "sub");
+  if (sub === undefined || sub.trim() === "" || sub.length > 255) {
     throw new InvalidTokenError("invalid_claim", "The token's subject (sub) must be a non-empty string.");
   }
   return {
     sub,
-    email: optionalString(claims.email),
+    email: textClaim(claims, "email"),
     emailVerified: claims.email_verified === true,
-    name: optionalString(claims.name),
-    sid: optionalString(claims.sid),
+    name: textClaim(claims, "name"),
+    sid: textClaim(claims, "sid"),
     claims: Object.freeze({ ...claims }),
   };
 }

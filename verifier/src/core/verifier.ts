@@ -1,7 +1,8 @@
 // Verifies access tokens (RFC 8725, the OWASP JWT cheat sheet) and turns them
 // into principals. Checks, in order, each failing closed:
 //   size limit -> strict compact JWS form -> header: alg allow-list (never
-//   `none` or HMAC), no key-bringing parameters, a kid -> key from the issuer's
+//   `none` or HMAC), no key-bringing parameters, a kid, the access token type
+//   (`typ: at+jwt`) -> key from the issuer's
 //   JWKS -> signature -> exact iss and aud, required exp/iat/sub, exp and nbf
 //   with clock tolerance, iat not in the future, optional maximum age ->
 //   principal (sub a non-empty string) -> optional revocation check.
@@ -20,6 +21,20 @@ const FORBIDDEN_ALGORITHMS = /^(none|HS\d+)$/i;
 /** Header parameters that let a token name its own key (RFC 8725 section 3.10). */
 const KEY_BRINGING_HEADERS = ["jwk", "jku", "x5u", "x5c"] as const;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** A media type without parameters, "application/" optional (RFC 6838 section 4.2 names). */
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*(\/[a-z0-9][a-z0-9!#$&^_.+-]*)?$/i;
+/** RFC 9068 section 2.1: the type of a JWT access token. */
+export const ACCESS_TOKEN_TYPE = "at+jwt";
+
+/**
+ * A `typ` value as the media type it names: RFC 7515 section 4.1.9 lets the
+ * "application/" prefix be left out, and media types compare without case
+ * (RFC 2045 section 5.1), so "at+jwt" and "Application/AT+JWT" are one type.
+ */
+function mediaType(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.includes("/") ? lower : `application/${lower}`;
+}
 
 /**
  * Hears what a verifier decides, for metrics. Called synchronously on the
@@ -55,6 +70,20 @@ export interface VerifierOptions {
   clockToleranceSeconds?: number;
   /** Refuse tokens whose iat is older than this, in seconds. Default: no limit beyond exp. */
   maxTokenAgeSeconds?: number;
+  /**
+   * The token type (the `typ` header) to accept, compared as a media type:
+   * without case, "application/" optional (RFC 8725 section 3.11). Default
+   * "at+jwt" (RFC 9068), what the auth-service sets on its access tokens, so
+   * no other JWT its keys sign (an ID token, a logout token) passes as one.
+   */
+  tokenType?: string;
+  /**
+   * Also accept tokens that have no `typ` at all (a token typed as anything
+   * else is still refused). Default false. For a rolling upgrade from an
+   * issuer that did not type its tokens yet, for at most one token lifetime,
+   * or for an issuer that never types them (Better Auth's jwt plugin alone).
+   */
+  acceptUntypedTokens?: boolean;
   /** Refuse tokens longer than this many characters. Default 4096. */
   maxTokenLength?: number;
   /** How many verified tokens to remember (0 disables). Default 10,000. */
@@ -108,6 +137,10 @@ function checkOptions(options: VerifierOptions): readonly string[] {
   if (!URL.canParse(options.issuer)) throw new VerifierConfigError(`The issuer must be a URL, but it is "${options.issuer}".`);
   const audiences = typeof options.audience === "string" ? [options.audience] : options.audience;
   if (audiences.length === 0 || audiences.some((aud) => !aud)) throw new VerifierConfigError("At least one non-empty audience must be given.");
+  const tokenType = options.tokenType ?? ACCESS_TOKEN_TYPE;
+  if (!MEDIA_TYPE.test(tokenType)) {
+    throw new VerifierConfigError(`The token type must be a media type such as "at+jwt" or "application/at+jwt", but it is "${tokenType}".`);
+  }
   return algorithms;
 }
 
@@ -153,6 +186,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const tolerance = options.clockToleranceSeconds ?? 5;
   const maxLength = options.maxTokenLength ?? 4096;
   const audience = typeof options.audience === "string" ? options.audience : [...options.audience];
+  const tokenType = mediaType(options.tokenType ?? ACCESS_TOKEN_TYPE);
+  const wrongType = `The token is not an access token: its type (typ) must be "${options.tokenType ?? ACCESS_TOKEN_TYPE}".`;
   const keySet =
     options.keySet ??
     createKeySet({
@@ -200,6 +235,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     const kid = header.kid;
     if (typeof kid !== "string" || kid === "") throw invalid("missing_kid", "The token's header has no key id (kid).");
+    // RFC 8725 section 3.11: without it, any other JWT these keys sign for this
+    // issuer and audience would pass as an access token.
+    const typ = header.typ;
+    const typeAccepted = typ === undefined ? options.acceptUntypedTokens === true : typeof typ === "string" && mediaType(typ) === tokenType;
+    if (!typeAccepted) throw invalid("wrong_type", wrongType);
 
     const key = await keySet.getKey(kid, alg);
     let payload: JWTPayload;

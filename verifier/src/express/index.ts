@@ -96,11 +96,14 @@ export interface AuthErrorResponse {
 
 const titles: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 503: "Service Unavailable" };
 
-/** How an AuthError is answered: status, stable code, and the WWW-Authenticate challenge. */
+/**
+ * How an AuthError is answered: status, stable code, the WWW-Authenticate
+ * challenge, and Cache-Control: no-store (the answer depends on the token).
+ */
 export function authErrorResponse(error: AuthError, realm: string): AuthErrorResponse {
   const challenge = error.challenge(realm);
   const headers: Record<string, string> = challenge ? { "WWW-Authenticate": challenge } : { "Retry-After": "5" };
-  return { status: error.status, code: error.code, title: titles[error.status] ?? "Unauthorized", detail: error.description, headers };
+  return { status: error.status, code: error.code, title: titles[error.status] ?? "Unauthorized", detail: error.description, headers: { ...headers, "Cache-Control": "no-store" } };
 }
 
 /** Renders AuthErrors as application/problem+json; passes anything else on. */

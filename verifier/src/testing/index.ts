@@ -1,6 +1,6 @@
 // A test issuer that behaves like the auth-service: it serves a discovery
 // document and a JWKS over real HTTP on 127.0.0.1, and mints real signed
-// tokens in the auth-service's exact shape (header {alg, kid}; claims sub,
+// tokens in the auth-service's exact shape (header {alg, kid, typ: "at+jwt"}; claims sub,
 // email, email_verified, name, sid, iat, exp = iat + 900, iss, aud). Use it to
 // test your own service's use of requireAuth/optionalAuth.
 //
@@ -13,7 +13,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from "jose";
+import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTHeaderParameters, type JWTPayload } from "jose";
+import { ACCESS_TOKEN_TYPE } from "../core/verifier.js";
 
 type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 
@@ -25,7 +26,12 @@ export interface TestKey {
 }
 
 export interface MintOptions {
-  /** Extra or overriding protected header parameters (e.g. { alg: "none" } is not possible here; see `unsigned`). */
+  /**
+   * Extra or overriding protected header parameters; undefined removes one.
+   * For example `{ typ: undefined }` mints an untyped token (as the
+   * auth-service did before it typed its tokens), `{ typ: "logout+jwt" }`
+   * another kind of JWT.
+   */
   header?: Record<string, unknown>;
   /** Sign with this key instead of the current one (e.g. one that is not published). */
   key?: TestKey;
@@ -126,7 +132,9 @@ export async function startTestIssuer(options: TestIssuerOptions): Promise<TestI
       };
       for (const name of mintOptions.omit ?? []) delete payload[name];
       for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
-      return new SignJWT(payload as JWTPayload).setProtectedHeader({ alg: key.alg, kid: key.kid, ...mintOptions.header }).sign(key.privateKey);
+      const header: Record<string, unknown> = { alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE, ...mintOptions.header };
+      for (const [name, value] of Object.entries(header)) if (value === undefined) delete header[name];
+      return new SignJWT(payload as JWTPayload).setProtectedHeader(header as JWTHeaderParameters).sign(key.privateKey);
     },
     async rotate() {
       current = await createKey(algorithm);
