@@ -2,9 +2,9 @@
 // by the response schemas, so an answer is exactly what the OpenAPI document says).
 import { Router, type RequestHandler } from "express";
 import { z } from "zod";
+import { caller } from "../http/caller.js";
 import { idParam } from "../http/params.js";
 import { validate } from "../http/validation.js";
-import { caller } from "../users/router.js";
 import { post as postSchema, postCreate, postListQuery, postPage, postPatch, postReplace } from "./schemas.js";
 import type { PostService } from "./service.js";
 

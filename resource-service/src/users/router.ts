@@ -1,8 +1,8 @@
 // /api/v1/users: the caller's own profile, and other users' public profiles,
 // answered through the response schemas (exactly what the OpenAPI document says).
 import { Router, type RequestHandler } from "express";
-import type { Principal } from "@authbridge/verifier";
 import { z } from "zod";
+import { caller } from "../http/caller.js";
 import { idParam } from "../http/params.js";
 import { validate } from "../http/validation.js";
 import { ownProfile, profilePatch, profileReplace, publicProfile } from "./schemas.js";
@@ -12,12 +12,6 @@ export interface UserRoutes {
   users: UserService;
   requireAuth: RequestHandler;
   optionalAuth: RequestHandler;
-}
-
-/** The principal of a route behind requireAuth. */
-export function caller(req: { auth?: Principal }): Principal {
-  if (!req.auth) throw new Error("caller() used on a route without requireAuth");
-  return req.auth;
 }
 
 export function usersRouter({ users, requireAuth, optionalAuth }: UserRoutes): Router {
