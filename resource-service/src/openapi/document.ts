@@ -21,7 +21,7 @@ import {
   queryProblems,
   validationProblem,
   type ProblemCode,
-} from "./problems.js";
+} from "../http/problems.js";
 
 export type JsonSchema = Record<string, unknown>;
 export type OpenApiDocument = Record<string, unknown> & { openapi: string; paths: Record<string, Record<string, JsonSchema>> };

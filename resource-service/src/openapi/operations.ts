@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { post, postCreate, postListQuery, postPage, postPatch, postPath, postReplace } from "../posts/schemas.js";
 import { ownProfile, profilePatch, profileReplace, publicProfile, userPath } from "../users/schemas.js";
-import type { ProblemCode } from "./problems.js";
+import type { ProblemCode } from "../http/problems.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 

@@ -6,7 +6,7 @@
 // that it names every code the code raises.
 import type { AuthErrorCode } from "@authbridge/verifier";
 import { z } from "zod";
-import type { FieldError } from "../http/validation.js";
+import type { FieldError } from "./validation.js";
 
 export interface ProblemInfo {
   status: number;
