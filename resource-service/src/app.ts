@@ -9,13 +9,12 @@ import type { ResourceServiceConfig } from "./config.js";
 import type { Database } from "./db.js";
 import { authMetrics } from "./http/auth-metrics.js";
 import { authProblems } from "./http/auth-problems.js";
-import { answersByCaller, privateAnswers } from "./http/cache.js";
+import { featureRouter } from "./http/operations.js";
+import { features } from "./features.js";
 import { openApiRoute } from "./openapi/router.js";
 import { postRepository } from "./posts/repository.js";
-import { postsRouter } from "./posts/router.js";
 import { postService } from "./posts/service.js";
 import { userRepository } from "./users/repository.js";
-import { usersRouter } from "./users/router.js";
 import { userService } from "./users/service.js";
 
 export interface AppParts {
@@ -45,13 +44,12 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   healthRoutes(app, { isReady: () => db.isReachable(), isShuttingDown });
   app.get("/openapi.json", openApiRoute(config));
 
-  // Every route authenticates through these, so each answer's caching follows its auth (http/cache.ts).
-  const auth = { requireAuth: privateAnswers(requireAuth(verifier)), optionalAuth: answersByCaller(optionalAuth(verifier)) };
+  // Every route authenticates through these; the route table adds each auth mode's caching (http/cache.ts).
+  const authenticators = { required: requireAuth(verifier), optional: optionalAuth(verifier) };
   const users = userService(userRepository(db));
   const posts = postService(postRepository(db), users);
   app.use("/api", requestBodies(acceptBodies(["application/json"]), ...jsonBody(BODY_LIMIT)));
-  app.use("/api/v1/users", usersRouter({ users, ...auth }));
-  app.use("/api/v1/posts", postsRouter({ posts, ...auth }));
+  for (const feature of features) app.use(feature.path, featureRouter(feature, { posts, users }, authenticators));
 
   app.use(notFound);
   if (tokenMetrics) app.use(tokenMetrics.countRequestRefusals);

@@ -1,0 +1,195 @@
+// The route table: each feature declares its operations once (method, path,
+// auth, the zod schemas of what they take and answer, the problem codes they
+// can answer, and the handler), and both the Express router (here) and the
+// OpenAPI document (openapi/document.ts) are built from that declaration.
+//
+// Everything is decided when the router is built. Per request a route runs
+// its auth middleware (with the caching policy of its auth mode, http/cache.ts),
+// then its handler: validation only for the query and body it declares, then
+// the handler, then the answer encoded by the declared response schema.
+import type { Principal } from "@authbridge/verifier";
+import { Router, type Request, type RequestHandler, type Response } from "express";
+import { z } from "zod";
+import { answersByCaller, privateAnswers } from "./cache.js";
+import { caller } from "./caller.js";
+import type { ProblemCode } from "./problems.js";
+import { validate } from "./validation.js";
+
+export type Method = "get" | "post" | "put" | "patch" | "delete";
+
+/**
+ * Who may call an operation: "required", a caller with a valid bearer token;
+ * "optional", anyone, though a token that is sent must be valid (an anonymous
+ * caller gets the public view). Further requirements of one operation (roles,
+ * a verified email) belong here too, as an object such as
+ * `{ mode: "required", roles: ["moderator"] }`: `authMiddleware` below turns
+ * it into middleware, openapi/document.ts into security and problem codes.
+ */
+export type Auth = "required" | "optional";
+
+export interface Header {
+  description: string;
+  required: boolean;
+  /** The values it may have, when they are a fixed few. */
+  values?: readonly string[];
+  /** A pattern its value matches (ECMAScript regular expression). */
+  pattern?: string;
+}
+
+/** What a handler's result is answered with, for a schema (undefined: no body). */
+type Result<Schema> = Schema extends z.ZodType ? z.output<Schema> : void;
+
+/** A successful answer. */
+export interface Success<Schema extends z.ZodType | undefined = z.ZodType | undefined> {
+  status: number;
+  description: string;
+  /** The body, encoded from the handler's result (absent for an answer without one). */
+  schema?: Schema;
+  /** The body's media type; JSON unless given. */
+  mediaType?: string;
+  headers?: Record<string, Header>;
+  /** A Location header naming what the answer is about: `path(result)` below the feature's path. */
+  location?: { description: string; path(result: Result<Schema>): string };
+}
+
+/** Path parameters: strings, exactly the `:name`s of the path (checked when the router is built). */
+export type PathParams = z.ZodObject<Record<string, z.ZodString>>;
+
+type Parsed<Schema> = Schema extends z.ZodType ? z.output<Schema> : undefined;
+
+/** What a handler gets: the caller, and the operation's inputs, validated. */
+export interface Input<A extends Auth, P, Q, B> {
+  caller: A extends "required" ? Principal : Principal | undefined;
+  params: Parsed<P>;
+  query: Parsed<Q>;
+  body: Parsed<B>;
+}
+
+/** One operation of a feature, typed by its schemas (see `operationsUsing`). */
+export interface Declaration<
+  Services,
+  A extends Auth,
+  P extends PathParams | undefined,
+  Q extends z.ZodObject | undefined,
+  B extends z.ZodType | undefined,
+  R extends z.ZodType | undefined,
+> {
+  operationId: string;
+  method: Method;
+  /** Below the feature's path, as Express routes it (`/:id`; `/` for the feature's path itself). */
+  path: string;
+  summary: string;
+  description?: string;
+  auth: A;
+  params?: P;
+  /** Validated before the handler runs (422 validation_failed). */
+  query?: Q;
+  /** A JSON body, validated before the handler runs (422 validation_failed). */
+  body?: B;
+  success: Success<R>;
+  /** Codes the handler can answer beyond those its auth, body and query imply (http/problems.ts). */
+  problems: readonly ProblemCode[];
+  /** Thin: call a service with the inputs; its result is answered through `success.schema`; errors are thrown. */
+  handler(input: Input<A, P, Q, B>, services: Services): Promise<Result<R>>;
+}
+
+export type Operation<Services = never> = Declaration<
+  Services,
+  Auth,
+  PathParams | undefined,
+  z.ZodObject | undefined,
+  z.ZodType | undefined,
+  z.ZodType | undefined
+>;
+
+/** A feature's routes: mounted at `path`, documented under `tag`. */
+export interface Feature<Services = never> {
+  path: string;
+  tag: { name: string; description: string };
+  /** Schemas the OpenAPI document names (components/schemas) instead of repeating. */
+  schemas: Record<string, z.ZodType>;
+  operations: ReadonlyArray<Operation<Services>>;
+}
+
+/**
+ * The declaration helper of a feature whose handlers use `Services`: it infers
+ * each operation's input and result types from its schemas.
+ *
+ * @example
+ * const operation = operationsUsing<{ posts: PostService }>();
+ * operation({ operationId: "getPost", method: "get", path: "/:id", auth: "optional", params: postPath, ...,
+ *   success: { status: 200, description: "The post.", schema: post },
+ *   handler: ({ params, caller }, { posts }) => posts.get(params.id, caller) });
+ */
+export function operationsUsing<Services>() {
+  return <
+    const A extends Auth,
+    P extends PathParams | undefined = undefined,
+    Q extends z.ZodObject | undefined = undefined,
+    B extends z.ZodType | undefined = undefined,
+    R extends z.ZodType | undefined = undefined,
+  >(
+    declaration: Declaration<Services, A, P, Q, B, R>,
+  ): Operation<Services> => declaration;
+}
+
+/** The middleware that authenticates callers, one per auth mode (the verifier's requireAuth and optionalAuth). */
+export interface Authenticators {
+  required: RequestHandler;
+  optional: RequestHandler;
+}
+
+/** The router of `feature`, to mount at `feature.path`; its handlers call `services`. */
+export function featureRouter<Services>(feature: Feature<Services>, services: Services, authenticators: Authenticators): Router {
+  const router = Router();
+  const authMiddleware = authMiddlewareOf(authenticators);
+  for (const operation of feature.operations) {
+    checkParams(feature, operation);
+    router[operation.method](operation.path, authMiddleware[operation.auth], handlerOf(operation, services));
+  }
+  return router;
+}
+
+/** Each auth mode's middleware, with the caching policy that goes with it (http/cache.ts). */
+function authMiddlewareOf({ required, optional }: Authenticators): Record<Auth, RequestHandler> {
+  return { required: privateAnswers(required), optional: answersByCaller(optional) };
+}
+
+function handlerOf<Services>(operation: Operation<Services>, services: Services): RequestHandler {
+  const { auth, query, body, success } = operation;
+  const callerOf = auth === "required" ? caller : (req: Request) => req.auth;
+  const answer = answerOf(success);
+  return async (req, res) => {
+    const input = {
+      caller: callerOf(req),
+      // Strings: a path of plain :name parameters (checkParams) has no wildcard, whose value would be an array.
+      params: req.params as Record<string, string>,
+      query: query && validate(query, req.query, "query"),
+      body: body && validate(body, req.body, "body"),
+    };
+    answer(req, res, await operation.handler(input, services));
+  };
+}
+
+function answerOf({ status, schema, location }: Success): (req: Request, res: Response, result: unknown) => void {
+  if (!schema) {
+    return (_req, res) => {
+      res.status(status).end();
+    };
+  }
+  return (req, res, result) => {
+    if (location) res.location(`${req.baseUrl}/${location.path(result)}`);
+    res.status(status).json(z.encode(schema, result));
+  };
+}
+
+/** The path's `:name`s and the params schema's keys must be the same: the handler reads them as strings. */
+function checkParams(feature: Feature<never>, { operationId, path, params }: Operation<never>): void {
+  const inPath = [...path.matchAll(/:(\w+)/g)].map(([, name]) => name).sort();
+  const declared = Object.keys(params?.shape ?? {}).sort();
+  if (/[{}*?]/.test(path) || inPath.join() !== declared.join()) {
+    throw new Error(
+      `${operationId} (${feature.path}${path}) must declare exactly the parameters of its path, and its path only plain :name parameters: the path has [${inPath.join(", ")}], params has [${declared.join(", ")}].`,
+    );
+  }
+}
