@@ -1,13 +1,14 @@
-// The OpenAPI 3.1 document of the resource-service, generated from the zod
-// schemas that validate its requests and shape its answers (operations.ts)
-// and from the catalog of its problem codes (problems.ts). Nothing in it is
-// kept by hand apart from prose.
+// The OpenAPI 3.1 document of the resource-service, generated from the
+// features' route tables (features.ts: the operations and the zod schemas
+// that validate their requests and shape their answers), the service's own
+// routes (service-routes.ts) and the catalog of its problem codes
+// (http/problems.ts). Nothing in it is kept by hand apart from prose.
 import { z } from "zod";
 import type { ResourceServiceConfig } from "../config.js";
+import { features } from "../features.js";
 import { PRIVATE, PUBLIC_REVALIDATED } from "../http/cache.js";
-import { post, postCreate, postPage, postPatch, postReplace } from "../posts/schemas.js";
-import { ownProfile, profilePatch, profileReplace, publicProfile } from "../users/schemas.js";
-import { healthStatus, metricsOperation, operations, readyStatus, type Header, type Operation, type Success } from "./operations.js";
+import type { Auth, Feature, Header, Method, Operation, Success } from "../http/operations.js";
+import { healthStatus, metricsRoute, readyStatus, serviceRoutes, serviceTag, type ServiceRoute } from "./service-routes.js";
 import {
   bearerOptionalProblems,
   bearerRequiredProblems,
@@ -45,23 +46,61 @@ function documentOptionsOf(config: Pick<ResourceServiceConfig, "auth" | "metrics
   };
 }
 
-/** Schemas the document names (components/schemas) instead of repeating. */
-const components: Record<string, z.ZodType> = {
-  Post: post,
-  PostPage: postPage,
-  PostCreate: postCreate,
-  PostPatch: postPatch,
-  PostReplace: postReplace,
-  OwnProfile: ownProfile,
-  PublicProfile: publicProfile,
-  ProfilePatch: profilePatch,
-  ProfileReplace: profileReplace,
+/** An operation as the document describes it: a feature's, or one of the service's own routes. */
+export interface DocumentedOperation {
+  method: Method;
+  /** The whole path as Express routes it (`:id` parameters). */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  auth: Auth | ServiceRoute["auth"];
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  success: readonly Success[];
+  problems: readonly ProblemCode[];
+}
+
+/** Every operation the document describes, features first, in the order they are declared. */
+export function documentedOperations({ metricsOnMainPort }: Pick<DocumentOptions, "metricsOnMainPort">): DocumentedOperation[] {
+  return [
+    ...features.flatMap((feature) => feature.operations.map((operation) => featureOperation(feature, operation))),
+    ...[...serviceRoutes, ...(metricsOnMainPort ? [metricsRoute] : [])].map((route) => ({ ...route, tag: serviceTag.name })),
+  ];
+}
+
+function featureOperation(feature: Feature, { handler: _handler, path, success, ...operation }: Operation): DocumentedOperation {
+  const { location, ...answer } = success;
+  return {
+    ...operation,
+    path: path === "/" ? feature.path : `${feature.path}${path}`,
+    tag: feature.tag.name,
+    success: [location ? { ...answer, headers: { ...answer.headers, Location: { description: location.description, required: true } } } : answer],
+  };
+}
+
+/** Schemas every document names, whatever the features: errors, health and readiness. */
+const sharedComponents: Record<string, z.ZodType> = {
   Problem: problem,
   ValidationProblem: validationProblem,
   FieldError: fieldError,
   HealthStatus: healthStatus,
   ReadyStatus: readyStatus,
 };
+
+/** Schemas the document names (components/schemas) instead of repeating: the features' and the shared ones. */
+function components(): Record<string, z.ZodType> {
+  const named: Record<string, z.ZodType> = {};
+  for (const schemas of [...features.map((feature) => feature.schemas), sharedComponents]) {
+    for (const [name, schema] of Object.entries(schemas)) {
+      if (name in named) throw new Error(`Two schemas of the document are named ${name}: give each component a name of its own.`);
+      named[name] = schema;
+    }
+  }
+  return named;
+}
 
 const SECURITY_SCHEME = "bearerAuth";
 const METRICS_SECURITY_SCHEME = "metricsToken";
@@ -76,7 +115,7 @@ export function openApiDocumentFor(config: Pick<ResourceServiceConfig, "auth" | 
 /** Builds the document for a deployment (its issuer and audiences appear in the security scheme). */
 export function openApiDocument(options: DocumentOptions): OpenApiDocument {
   const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(components)) registry.add(schema, { id });
+  for (const [id, schema] of Object.entries(components())) registry.add(schema, { id });
   const generated = z.toJSONSchema(registry, { io: "input", uri: componentRef }).schemas;
   if ("__shared" in generated) throw new Error("A schema is shared between components without a name of its own: add it to the components.");
   const schemas = Object.fromEntries(Object.entries(generated).map(([id, schema]) => [id, withoutRootKeys(schema)]));
@@ -88,7 +127,7 @@ export function openApiDocument(options: DocumentOptions): OpenApiDocument {
   };
 
   const paths: OpenApiDocument["paths"] = {};
-  for (const operation of [...operations, ...(options.metricsOnMainPort ? [metricsOperation] : [])]) {
+  for (const operation of documentedOperations(options)) {
     const path = operation.path.replace(/:(\w+)/g, "{$1}");
     paths[path] = { ...paths[path], [operation.method]: describeOperation(operation, jsonSchema) };
   }
@@ -108,11 +147,7 @@ export function openApiDocument(options: DocumentOptions): OpenApiDocument {
         `Caching: an answer that depends on the caller, and every error, is \`Cache-Control: ${PRIVATE}\`. Routes where the token is optional vary on \`Authorization\` and answer an anonymous caller \`Cache-Control: ${PUBLIC_REVALIDATED}\`: a shared cache may keep that public view, but revalidates it (\`If-None-Match\`, 304) every time.`,
       ].join("\n"),
     },
-    tags: [
-      { name: "posts", description: "Posts: public ones for everyone, private ones for their author only; only the author changes or deletes." },
-      { name: "users", description: "Your profile, and other users' public profiles." },
-      { name: "service", description: "Health, readiness and this document." },
-    ],
+    tags: [...features.map((feature) => feature.tag), serviceTag],
     paths,
     components: {
       schemas,
@@ -141,7 +176,7 @@ function withoutRootKeys(schema: JsonSchema): JsonSchema {
   return rest;
 }
 
-function describeOperation(operation: Operation, jsonSchema: (schema: z.ZodType) => JsonSchema): JsonSchema {
+function describeOperation(operation: DocumentedOperation, jsonSchema: (schema: z.ZodType) => JsonSchema): JsonSchema {
   const parameters = [...parametersOf(operation.params, "path", jsonSchema), ...parametersOf(operation.query, "query", jsonSchema)];
   return {
     operationId: operation.operationId,
@@ -168,7 +203,7 @@ function parametersOf(schema: z.ZodObject | undefined, location: "path" | "query
 }
 
 /** The caching headers of a route's successful answers, from its auth (http/cache.ts). */
-const cachingHeaders: Record<Operation["auth"], Record<string, Header>> = {
+const cachingHeaders: Record<DocumentedOperation["auth"], Record<string, Header>> = {
   required: { "Cache-Control": { description: "`no-store`: the answer is the caller's own.", required: true, values: [PRIVATE] } },
   optional: {
     "Cache-Control": {
@@ -183,12 +218,12 @@ const cachingHeaders: Record<Operation["auth"], Record<string, Header>> = {
 };
 
 /** An anonymous answer of an optional-auth GET can be revalidated: 304 when its ETag still matches. */
-function notModified(operation: Operation): Success[] {
+function notModified(operation: DocumentedOperation): Success[] {
   if (operation.auth !== "optional" || operation.method !== "get") return [];
   return [{ status: 304, description: "Not modified since the `ETag` given in `If-None-Match` (an anonymous caller's public view)." }];
 }
 
-function successResponses(operation: Operation, jsonSchema: (schema: z.ZodType) => JsonSchema): Record<string, JsonSchema> {
+function successResponses(operation: DocumentedOperation, jsonSchema: (schema: z.ZodType) => JsonSchema): Record<string, JsonSchema> {
   const caching = cachingHeaders[operation.auth];
   return Object.fromEntries(
     [...operation.success, ...notModified(operation)].map(({ status, description, schema, mediaType = "application/json", headers }) => {
@@ -206,7 +241,7 @@ function successResponses(operation: Operation, jsonSchema: (schema: z.ZodType) 
 }
 
 /** The codes an operation can answer: those of everything it does, then its own, in catalog order. */
-export function problemCodesOf(operation: Operation): ProblemCode[] {
+export function problemCodesOf(operation: DocumentedOperation): ProblemCode[] {
   const codes = new Set<ProblemCode>([
     ...everyRequestProblems,
     ...{ required: bearerRequiredProblems, optional: bearerOptionalProblems, none: [], metrics: metricsTokenProblems }[operation.auth],
