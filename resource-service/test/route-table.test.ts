@@ -4,18 +4,17 @@ import { describe, expect, it } from "@jest/globals";
 import { createVerifier } from "@authbridge/verifier";
 import { optionalAuth, requireAuth } from "@authbridge/verifier/express";
 import { z } from "zod";
-import { featureRouter, operationsUsing, type Feature } from "../src/http/operations.js";
+import { feature, featureRouter, type Feature } from "../src/http/operations.js";
 
 const verifier = createVerifier({ issuer: "http://127.0.0.1:9", audience: "http://localhost:4001" });
 const authenticators = { required: requireAuth(verifier), optional: optionalAuth(verifier) };
-const operation = operationsUsing<undefined>();
 
 function featureWith(path: string, params?: z.ZodObject<Record<string, z.ZodString>>): Feature<undefined> {
-  return {
+  return feature<undefined>({
     path: "/api/v1/things",
     tag: { name: "things", description: "Things." },
     schemas: {},
-    operations: [
+    operations: (operation) => [
       operation({
         operationId: "getThing",
         method: "get",
@@ -28,7 +27,7 @@ function featureWith(path: string, params?: z.ZodObject<Record<string, z.ZodStri
         handler: async () => undefined,
       }),
     ],
-  };
+  });
 }
 
 describe("the route table", () => {

@@ -22,7 +22,7 @@ export type Method = "get" | "post" | "put" | "patch" | "delete";
  * "optional", anyone, though a token that is sent must be valid (an anonymous
  * caller gets the public view). Further requirements of one operation (roles,
  * a verified email) belong here too, as an object such as
- * `{ mode: "required", roles: ["moderator"] }`: `authMiddleware` below turns
+ * `{ mode: "required", roles: ["moderator"] }`: `authMiddlewareOf` below turns
  * it into middleware, openapi/document.ts into security and problem codes.
  */
 export type Auth = "required" | "optional";
@@ -39,17 +39,33 @@ export interface Header {
 /** What a handler's result is answered with, for a schema (undefined: no body). */
 type Result<Schema> = Schema extends z.ZodType ? z.output<Schema> : void;
 
-/** A successful answer. */
-export interface Success<Schema extends z.ZodType | undefined = z.ZodType | undefined> {
+/** An operation's successful answer: its result encoded by `schema` as JSON, or no body. */
+export interface Answer<Schema extends z.ZodType | undefined = z.ZodType | undefined> {
   status: number;
   description: string;
   /** The body, encoded from the handler's result (absent for an answer without one). */
   schema?: Schema;
+  /** A Location header naming what the answer is about: `path(result)` below the feature's path. */
+  location?: { description: string; path(result: Result<Schema>): string };
+}
+
+/** A successful answer as the OpenAPI document describes it: routes served elsewhere (openapi/service-routes.ts) may have other media types and headers. */
+export interface Success extends Omit<Answer, "location"> {
   /** The body's media type; JSON unless given. */
   mediaType?: string;
   headers?: Record<string, Header>;
-  /** A Location header naming what the answer is about: `path(result)` below the feature's path. */
-  location?: { description: string; path(result: Result<Schema>): string };
+}
+
+/**
+ * What differs between the methods of one operation served under several, such
+ * as PATCH (some fields) and PUT (every field) of one resource: spread it into
+ * the declaration they share.
+ */
+export interface MethodVariant<Body> {
+  method: Method;
+  operationId: string;
+  summary: string;
+  body: z.ZodType<Body>;
 }
 
 /** Path parameters: strings, exactly the `:name`s of the path (checked when the router is built). */
@@ -65,7 +81,7 @@ export interface Input<A extends Auth, P, Q, B> {
   body: Parsed<B>;
 }
 
-/** One operation of a feature, typed by its schemas (see `operationsUsing`). */
+/** One operation of a feature, typed by its schemas (see `feature`). */
 export interface Declaration<
   Services,
   A extends Auth,
@@ -86,7 +102,7 @@ export interface Declaration<
   query?: Q;
   /** A JSON body, validated before the handler runs (422 validation_failed). */
   body?: B;
-  success: Success<R>;
+  success: Answer<R>;
   /** Codes the handler can answer beyond those its auth, body and query imply (http/problems.ts). */
   problems: readonly ProblemCode[];
   /** Thin: call a service with the inputs; its result is answered through `success.schema`; errors are thrown. */
@@ -111,26 +127,33 @@ export interface Feature<Services = never> {
   operations: ReadonlyArray<Operation<Services>>;
 }
 
+/** Declares one operation, inferring its input and result types from its schemas. */
+export type OperationDeclarer<Services> = <
+  const A extends Auth,
+  P extends PathParams | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  R extends z.ZodType | undefined = undefined,
+>(
+  declaration: Declaration<Services, A, P, Q, B, R>,
+) => Operation<Services>;
+
 /**
- * The declaration helper of a feature whose handlers use `Services`: it infers
- * each operation's input and result types from its schemas.
+ * Declares a feature whose handlers use `Services`: `operations` gets the
+ * helper that types each operation's handler from its schemas.
  *
  * @example
- * const operation = operationsUsing<{ posts: PostService }>();
- * operation({ operationId: "getPost", method: "get", path: "/:id", auth: "optional", params: postPath, ...,
- *   success: { status: 200, description: "The post.", schema: post },
- *   handler: ({ params, caller }, { posts }) => posts.get(params.id, caller) });
+ * export const postRoutes = feature<{ posts: PostService }>({
+ *   path: "/api/v1/posts", tag: { name: "posts", description: "Posts." }, schemas: { Post: post },
+ *   operations: (operation) => [
+ *     operation({ operationId: "getPost", method: "get", path: "/:id", summary: "Get a post", auth: "optional", params: postPath,
+ *       success: { status: 200, description: "The post.", schema: post }, problems: ["not_found"],
+ *       handler: ({ params, caller }, { posts }) => posts.get(params.id, caller) }),
+ *   ],
+ * });
  */
-export function operationsUsing<Services>() {
-  return <
-    const A extends Auth,
-    P extends PathParams | undefined = undefined,
-    Q extends z.ZodObject | undefined = undefined,
-    B extends z.ZodType | undefined = undefined,
-    R extends z.ZodType | undefined = undefined,
-  >(
-    declaration: Declaration<Services, A, P, Q, B, R>,
-  ): Operation<Services> => declaration;
+export function feature<Services>({ operations, ...rest }: Omit<Feature<Services>, "operations"> & { operations(operation: OperationDeclarer<Services>): Array<Operation<Services>> }): Feature<Services> {
+  return { ...rest, operations: operations((declaration) => declaration) };
 }
 
 /** The middleware that authenticates callers, one per auth mode (the verifier's requireAuth and optionalAuth). */
@@ -171,7 +194,7 @@ function handlerOf<Services>(operation: Operation<Services>, services: Services)
   };
 }
 
-function answerOf({ status, schema, location }: Success): (req: Request, res: Response, result: unknown) => void {
+function answerOf({ status, schema, location }: Answer): (req: Request, res: Response, result: unknown) => void {
   if (!schema) {
     return (_req, res) => {
       res.status(status).end();

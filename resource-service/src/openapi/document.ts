@@ -77,7 +77,7 @@ function featureOperation(feature: Feature, { handler: _handler, path, success, 
     ...operation,
     path: path === "/" ? feature.path : `${feature.path}${path}`,
     tag: feature.tag.name,
-    success: [location ? { ...answer, headers: { ...answer.headers, Location: { description: location.description, required: true } } } : answer],
+    success: [location ? { ...answer, headers: { Location: { description: location.description, required: true } } } : answer],
   };
 }
 

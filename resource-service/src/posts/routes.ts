@@ -1,20 +1,20 @@
 // /api/v1/posts: every operation, declared once. http/operations.ts serves
 // them, openapi/document.ts describes them.
-import { operationsUsing, type Feature } from "../http/operations.js";
-import { post, postCreate, postListQuery, postPage, postPatch, postPath, postReplace } from "./schemas.js";
+import { feature, type MethodVariant } from "../http/operations.js";
+import { post, postCreate, postListQuery, postPage, postPatch, postPath, postReplace, type PostChanges } from "./schemas.js";
 import type { PostService } from "./service.js";
 
-interface Services {
-  posts: PostService;
-}
+/** PATCH changes some fields of a post, PUT replaces them all; otherwise they are one operation. */
+const changes: ReadonlyArray<MethodVariant<PostChanges>> = [
+  { method: "patch", operationId: "updatePost", summary: "Change some fields of your post", body: postPatch },
+  { method: "put", operationId: "replacePost", summary: "Replace every field of your post", body: postReplace },
+];
 
-const operation = operationsUsing<Services>();
-
-export const postRoutes: Feature<Services> = {
+export const postRoutes = feature<{ posts: PostService }>({
   path: "/api/v1/posts",
   tag: { name: "posts", description: "Posts: public ones for everyone, private ones for their author only; only the author changes or deletes." },
   schemas: { Post: post, PostPage: postPage, PostCreate: postCreate, PostPatch: postPatch, PostReplace: postReplace },
-  operations: [
+  operations: (operation) => [
     operation({
       operationId: "listPosts",
       method: "get",
@@ -49,30 +49,17 @@ export const postRoutes: Feature<Services> = {
       problems: ["not_found", "database_unavailable"],
       handler: ({ params, caller }, { posts }) => posts.get(params.id, caller),
     }),
-    operation({
-      operationId: "updatePost",
-      method: "patch",
-      path: "/:id",
-      summary: "Change some fields of your post",
-      auth: "required",
-      params: postPath,
-      body: postPatch,
-      success: { status: 200, description: "The changed post.", schema: post },
-      problems: ["not_owner", "not_found", "database_unavailable"],
-      handler: ({ params, caller, body }, { posts }) => posts.update(params.id, caller, body),
-    }),
-    operation({
-      operationId: "replacePost",
-      method: "put",
-      path: "/:id",
-      summary: "Replace every field of your post",
-      auth: "required",
-      params: postPath,
-      body: postReplace,
-      success: { status: 200, description: "The changed post.", schema: post },
-      problems: ["not_owner", "not_found", "database_unavailable"],
-      handler: ({ params, caller, body }, { posts }) => posts.update(params.id, caller, body),
-    }),
+    ...changes.map((change) =>
+      operation({
+        ...change,
+        path: "/:id",
+        auth: "required",
+        params: postPath,
+        success: { status: 200, description: "The changed post.", schema: post },
+        problems: ["not_owner", "not_found", "database_unavailable"],
+        handler: ({ params, caller, body }, { posts }) => posts.update(params.id, caller, body),
+      }),
+    ),
     operation({
       operationId: "deletePost",
       method: "delete",
@@ -85,4 +72,4 @@ export const postRoutes: Feature<Services> = {
       handler: ({ params, caller }, { posts }) => posts.remove(params.id, caller),
     }),
   ],
-};
+});

@@ -1,22 +1,22 @@
 // /api/v1/users: the caller's own profile, and other users' public profiles;
 // every operation declared once. http/operations.ts serves them,
 // openapi/document.ts describes them.
-import { operationsUsing, type Feature } from "../http/operations.js";
-import { ownProfile, profilePatch, profileReplace, publicProfile, userPath } from "./schemas.js";
+import { feature, type MethodVariant } from "../http/operations.js";
+import { ownProfile, profilePatch, profileReplace, publicProfile, userPath, type ProfileChanges } from "./schemas.js";
 import type { UserService } from "./service.js";
 
-interface Services {
-  users: UserService;
-}
+/** PATCH changes some fields of the caller's profile, PUT replaces them all; otherwise they are one operation. */
+const changes: ReadonlyArray<MethodVariant<ProfileChanges>> = [
+  { method: "patch", operationId: "updateMe", summary: "Change some fields of your profile", body: profilePatch },
+  { method: "put", operationId: "replaceMe", summary: "Replace every field of your profile", body: profileReplace },
+];
 
-const operation = operationsUsing<Services>();
-
-export const userRoutes: Feature<Services> = {
+export const userRoutes = feature<{ users: UserService }>({
   path: "/api/v1/users",
   tag: { name: "users", description: "Your profile, and other users' public profiles." },
   schemas: { OwnProfile: ownProfile, PublicProfile: publicProfile, ProfilePatch: profilePatch, ProfileReplace: profileReplace },
   // /me before /:id: Express takes the first route that matches.
-  operations: [
+  operations: (operation) => [
     operation({
       operationId: "getMe",
       method: "get",
@@ -28,28 +28,16 @@ export const userRoutes: Feature<Services> = {
       problems: ["database_unavailable"],
       handler: ({ caller }, { users }) => users.me(caller),
     }),
-    operation({
-      operationId: "updateMe",
-      method: "patch",
-      path: "/me",
-      summary: "Change some fields of your profile",
-      auth: "required",
-      body: profilePatch,
-      success: { status: 200, description: "Your changed profile.", schema: ownProfile },
-      problems: ["handle_taken", "database_unavailable"],
-      handler: ({ caller, body }, { users }) => users.update(caller, body),
-    }),
-    operation({
-      operationId: "replaceMe",
-      method: "put",
-      path: "/me",
-      summary: "Replace every field of your profile",
-      auth: "required",
-      body: profileReplace,
-      success: { status: 200, description: "Your changed profile.", schema: ownProfile },
-      problems: ["handle_taken", "database_unavailable"],
-      handler: ({ caller, body }, { users }) => users.update(caller, body),
-    }),
+    ...changes.map((change) =>
+      operation({
+        ...change,
+        path: "/me",
+        auth: "required",
+        success: { status: 200, description: "Your changed profile.", schema: ownProfile },
+        problems: ["handle_taken", "database_unavailable"],
+        handler: ({ caller, body }, { users }) => users.update(caller, body),
+      }),
+    ),
     operation({
       operationId: "getUser",
       method: "get",
@@ -62,4 +50,4 @@ export const userRoutes: Feature<Services> = {
       handler: ({ params }, { users }) => users.publicProfile(params.id),
     }),
   ],
-};
+});
