@@ -22,8 +22,9 @@ import type { AuthServiceConfig } from "./config.js";
 import type { Database } from "./db.js";
 import { discoveryRoutes } from "./discovery.js";
 import { jwksRoutes } from "./keys/routes.js";
-import { signingUnavailable, type SigningKeys } from "./keys/signing-keys.js";
+import type { SigningKeys } from "./keys/signing-keys.js";
 import { AUTH_BASE_PATH, authServiceMetrics } from "./http/metrics.js";
+import { signingUnavailable } from "./http/problems.js";
 import { credentialRateLimit } from "./http/rate-limit.js";
 import type { SharedLimits } from "./redis.js";
 

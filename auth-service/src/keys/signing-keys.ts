@@ -6,7 +6,6 @@
 // for every token it signs) and puts key selection in one place of ours.
 import { symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
 import { generateExportedKeyPair, type JWKOptions } from "better-auth/plugins";
-import { HttpProblem } from "@authbridge/service-kit";
 import { importJWK, SignJWT, type JWK, type JWTPayload } from "jose";
 import type { SigningAlgorithm } from "../config.js";
 import { ACCESS_TOKEN_CLAIMS, ACCESS_TOKEN_TYPE } from "../auth/claims.js";
@@ -45,12 +44,6 @@ export interface SigningKeys {
 
 export class SigningKeyError extends Error {
   override name = "SigningKeyError";
-}
-
-/** Maps a SigningKeyError to 503 signing_unavailable (see app.ts): a key this instance cannot decrypt is an operations problem, not a client's. */
-export function signingUnavailable(error: unknown): HttpProblem | undefined {
-  if (!(error instanceof SigningKeyError)) return undefined;
-  return new HttpProblem(503, "signing_unavailable", "Tokens cannot be issued right now; try again shortly.", { "Retry-After": "30" });
 }
 
 export function keyPairConfig(algorithm: SigningAlgorithm): JWKOptions {
