@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { createAuth, type Auth } from "./auth/better-auth.js";
 import { createKeyStore } from "./keys/key-store.js";
-import { createSigningKeys, type SigningKeys } from "./keys/signing-keys.js";
+import { createSigningKeys, signingKeysOptions, type SigningKeys } from "./keys/signing-keys.js";
 import type { AuthServiceConfig } from "./config.js";
 import { createDatabase, type Database } from "./db.js";
 import { connectRedis, createSharedLimits } from "./redis.js";
@@ -23,7 +23,7 @@ export interface AuthService extends RunnableService {
 
 export function createAuthService(config: AuthServiceConfig, logger: Logger = createLogger("auth-service", config.logLevel)): AuthService {
   const db = createDatabase(config.databaseUrl);
-  const signingKeys = createSigningKeys({ store: createKeyStore(db), secrets: [config.secret, ...config.previousSecrets], algorithm: config.jwt.algorithm, policy: config.jwt.rotation, logger });
+  const signingKeys = createSigningKeys({ ...signingKeysOptions(config, createKeyStore(db)), logger });
   // Scheduled rotation happens even without traffic: the next key is created
   // (and published) on time.
   let rotationTimer: NodeJS.Timeout | undefined;

@@ -2,12 +2,14 @@
 // published before it signs, an old one stays published until its last token
 // has expired, scheduled rotation creates the next key on time, and revocation
 // takes a key out at once. A verifier following the JWKS never meets a token
-// signed with a key it could not know.
+// signed with a key it could not know. Rotation and revocation are the
+// operator's commands (keys/operator.ts), on the same keys.
 import { createTestDatabase, type TestDatabase } from "@authbridge/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { decodeProtectedHeader } from "jose";
 import { createDatabase, type Database } from "../src/db.js";
 import { createKeyStore } from "../src/keys/key-store.js";
+import { keyOperator, type KeyOperator } from "../src/keys/operator.js";
 import { createSigningKeys, type SigningKeys } from "../src/keys/signing-keys.js";
 
 const MINUTE = 60_000;
@@ -19,12 +21,15 @@ describe("signing key rotation", () => {
   let db: Database;
   let clock: number;
   let keys: SigningKeys;
+  let operator: KeyOperator;
 
   beforeAll(async () => {
     database = await createTestDatabase("auth-service");
     db = createDatabase(database.url);
     clock = Date.parse("2026-01-01T00:00:00Z");
-    keys = createSigningKeys({ store: createKeyStore(db, 0), secrets: ["rotation-test-secret-0123456789abcdef"], algorithm: "EdDSA", policy, now: () => clock });
+    const options = { store: createKeyStore(db, 0), secrets: ["rotation-test-secret-0123456789abcdef"] as const, algorithm: "EdDSA" as const, policy, now: () => clock };
+    keys = createSigningKeys(options);
+    operator = keyOperator(options, keys);
   });
   afterAll(async () => {
     await db.close();
@@ -42,7 +47,7 @@ describe("signing key rotation", () => {
   it("publishes a rotated key before it signs, and retires the old one only after its tokens expired", async () => {
     clock += 1 * MINUTE;
     const old = await kidOf();
-    const next = await keys.rotate();
+    const next = await operator.rotate();
     expect(await published()).toEqual([old, next]);
     clock += 14 * MINUTE;
     expect(await kidOf()).toBe(old);
@@ -73,11 +78,11 @@ describe("signing key rotation", () => {
 
   it("revokes a key at once, and an incident rotation signs at once", async () => {
     const compromised = (await kidOf()) ?? "";
-    const replacement = await keys.rotate({ immediate: true });
+    const replacement = await operator.rotate({ immediate: true });
     expect(await kidOf()).toBe(replacement);
-    await keys.revoke(compromised);
+    await operator.revoke(compromised);
     expect(await published()).not.toContain(compromised);
     expect(await kidOf()).toBe(replacement);
-    expect((await keys.list()).find((key) => key.kid === compromised)?.state).toBe("expired");
+    expect((await operator.list()).find((key) => key.kid === compromised)?.state).toBe("expired");
   });
 });

@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 import { createDatabase } from "../src/db.js";
 import { createKeyStore } from "../src/keys/key-store.js";
 import { signingUnavailable } from "../src/http/problems.js";
-import { createSigningKeys, SigningKeyError } from "../src/keys/signing-keys.js";
+import { keyOperator } from "../src/keys/operator.js";
+import { createSigningKeys, SigningKeyError, signingKeysOptions } from "../src/keys/signing-keys.js";
 import { configErrorMessage } from "@authbridge/devstack/testing";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { Browser, startAuthService, uniqueEmail, type RunningAuthService } from "./helpers.js";
@@ -81,7 +82,7 @@ describe("rotating BETTER_AUTH_SECRET", () => {
     const during = await startAuthService({ BETTER_AUTH_SECRET: NEW, BETTER_AUTH_PREVIOUS_SECRETS: OLD }, database);
     expect((await fetch(`${during.url}/api/auth/token`, { headers: { cookie: oldBrowser.cookieHeader } })).status).toBe(401);
     expect((await tokenKid(during)).kid).toBe(kid);
-    expect(await during.service.signingKeys.secretsInUse()).toEqual([{ kid, secret: "previous" }]);
+    expect(await keyOperator(signingKeysOptions(during.service.config, createKeyStore(during.service.db, 0))).secretsInUse()).toEqual([{ kid, secret: "previous" }]);
 
     // 3. Re-encrypt with the new secret, then drop the previous one.
     const reencrypt = keysCli(database, NEW, OLD, "reencrypt");

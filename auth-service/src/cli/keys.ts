@@ -12,13 +12,14 @@
 import { ConfigError, loadConfig } from "../config.js";
 import { createDatabase } from "../db.js";
 import { createKeyStore } from "../keys/key-store.js";
-import { createSigningKeys } from "../keys/signing-keys.js";
+import { keyOperator } from "../keys/operator.js";
+import { signingKeysOptions } from "../keys/signing-keys.js";
 
 async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
   const config = loadConfig();
   const db = createDatabase(config.databaseUrl);
-  const keys = createSigningKeys({ store: createKeyStore(db, 0), secrets: [config.secret, ...config.previousSecrets], algorithm: config.jwt.algorithm, policy: config.jwt.rotation });
+  const keys = keyOperator(signingKeysOptions(config, createKeyStore(db, 0)));
   try {
     switch (command) {
       case "list": {

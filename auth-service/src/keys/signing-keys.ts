@@ -1,16 +1,17 @@
-// Signs access tokens and publishes the public keys (the JWKS).
+// Signs access tokens and publishes the public keys (the JWKS), choosing the
+// key that signs by the rotation policy (rotation.ts).
 //
 // Better Auth's jwt plugin builds each token's claims and hands them to
 // `sign` (its `jwt.sign` hook). Signing here instead of in the plugin keeps
 // the decrypted private key in memory (the plugin decrypts and imports the key
 // for every token it signs) and puts key selection in one place of ours.
-import { symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
-import { generateExportedKeyPair, type JWKOptions } from "better-auth/plugins";
+// The operator's commands on the keys (rotate, revoke, ...) are in operator.ts.
 import { importJWK, SignJWT, type JWK, type JWTPayload } from "jose";
-import type { SigningAlgorithm } from "../config.js";
+import type { AuthServiceConfig, SigningAlgorithm } from "../config.js";
 import { ACCESS_TOKEN_CLAIMS, ACCESS_TOKEN_TYPE } from "../auth/claims.js";
+import { keyPairs } from "./key-pairs.js";
 import type { KeyStore, StoredKey } from "./key-store.js";
-import { isLive, planKeys, type RotationPolicy } from "./rotation.js";
+import { isLive, planKeys, type KeyPlan, type RotationPolicy } from "./rotation.js";
 
 export interface PublicJwk extends JWK {
   kid: string;
@@ -23,42 +24,22 @@ export interface SigningKeys {
   sign(claims: JWTPayload): Promise<string>;
   /** The public keys verifiers may meet: every key that has not expired. */
   jwks(): Promise<{ keys: PublicJwk[] }>;
-  /** Creates a signing key if there is none yet, and the next one when due (called at start and periodically). */
+  /**
+   * Creates a signing key if there is none yet, and the next one when due
+   * (called at start, periodically, and after an operator's change); forgets
+   * the private keys of keys that left the JWKS.
+   */
   ensureKey(): Promise<void>;
-  /** Creates a new key: it signs after the publish-ahead time, or at once with `immediate`. Returns its kid. */
-  rotate(options?: { immediate?: boolean }): Promise<string>;
-  /** Takes a key out of the JWKS and out of service now. */
-  revoke(kid: string): Promise<void>;
-  list(): Promise<Array<{ kid: string; alg: string; createdAt: Date; expiresAt: Date | undefined; state: string }>>;
   /**
    * Throws a SigningKeyError when the key that signs now (or the next one)
    * cannot be decrypted with any configured secret: checked at start, so a
    * wrong secret stops a deploy instead of failing every token request.
    */
   checkSecrets(): Promise<void>;
-  /** Re-encrypts with the current secret every stored key that needs a previous one; returns how many. */
-  reencrypt(): Promise<number>;
-  /** Which configured secret decrypts each stored key: "current", "previous" or "none". */
-  secretsInUse(): Promise<Array<{ kid: string; secret: "current" | "previous" | "none" }>>;
 }
 
 export class SigningKeyError extends Error {
   override name = "SigningKeyError";
-}
-
-export function keyPairConfig(algorithm: SigningAlgorithm): JWKOptions {
-  switch (algorithm) {
-    case "EdDSA":
-      return { alg: "EdDSA", crv: "Ed25519" };
-    case "ES256":
-      return { alg: "ES256" };
-    case "ES512":
-      return { alg: "ES512" };
-    case "RS256":
-      return { alg: "RS256", modulusLength: 2048 };
-    case "PS256":
-      return { alg: "PS256", modulusLength: 2048 };
-  }
 }
 
 type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
@@ -74,28 +55,32 @@ export interface SigningKeysOptions {
   now?: () => number;
 }
 
+/** A deployment's signing keys options, from its configuration, on `store`. */
+export function signingKeysOptions(config: Pick<AuthServiceConfig, "secret" | "previousSecrets" | "jwt">, store: KeyStore): SigningKeysOptions {
+  return { store, secrets: [config.secret, ...config.previousSecrets], algorithm: config.jwt.algorithm, policy: config.jwt.rotation };
+}
+
+/** The stored keys of `algorithm` (a key without `alg` is Better Auth's default, EdDSA). */
+function keysOf(keys: readonly StoredKey[], algorithm: SigningAlgorithm): StoredKey[] {
+  return keys.filter((key) => (key.alg ?? "EdDSA") === algorithm);
+}
+
+/** Which of the stored keys of `algorithm` signs at `now`, which to retire, and whether the next is due (rotation.ts). */
+export function selectKeys(keys: readonly StoredKey[], algorithm: SigningAlgorithm, now: number, policy: RotationPolicy): KeyPlan {
+  return planKeys(keysOf(keys, algorithm), now, policy);
+}
+
 export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
-  const { store, secrets, algorithm, policy } = options;
-  const [secret] = secrets;
+  const { store, algorithm, policy } = options;
+  const pairs = keyPairs(options);
   const undecryptable = new Set<string>();
   const clock = options.now ?? Date.now;
   const privateKeys = new Map<string, Promise<ImportedKey>>();
   let creating: Promise<StoredKey> | undefined;
 
-  async function createKey(createdAt = new Date(clock())): Promise<StoredKey> {
-    const { publicWebKey, privateWebKey, alg } = await generateExportedKeyPair({ jwks: { keyPairConfig: keyPairConfig(algorithm) } });
-    return store.create({
-      alg,
-      ...(typeof publicWebKey.crv === "string" ? { crv: publicWebKey.crv as NonNullable<StoredKey["crv"]> } : {}),
-      publicKey: JSON.stringify(publicWebKey),
-      privateKey: JSON.stringify(await symmetricEncrypt({ key: secret, data: JSON.stringify(privateWebKey) })),
-      createdAt,
-    });
-  }
-
   /** Creates a key once, however many callers ask at the same time. */
-  function createOnce(createdAt?: Date): Promise<StoredKey> {
-    creating ??= createKey(createdAt).finally(() => {
+  function createOnce(): Promise<StoredKey> {
+    creating ??= pairs.create(new Date(clock())).finally(() => {
       creating = undefined;
     });
     return creating;
@@ -103,31 +88,17 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
 
   /** The key that signs now (see rotation.ts), retiring replaced keys and creating the next one when due. */
   async function currentKey(): Promise<StoredKey> {
-    const now = clock();
-    const keys = (await store.all()).filter((key) => (key.alg ?? "EdDSA") === algorithm);
-    const plan = planKeys(keys, now, policy);
+    const plan = selectKeys(await store.all(), algorithm, clock(), policy);
     for (const { id, at } of plan.retire) await store.retire(id, at);
     if (plan.createNext) await createOnce();
     return plan.signing ?? createOnce();
-  }
-
-  /** The private JWK and the index of the secret that decrypted it, or undefined when none does. */
-  async function decrypt(key: StoredKey): Promise<{ jwk: string; secretIndex: number } | undefined> {
-    for (const [secretIndex, candidate] of secrets.entries()) {
-      try {
-        return { jwk: await symmetricDecrypt({ key: candidate, data: JSON.parse(key.privateKey) as string }), secretIndex };
-      } catch {
-        // Not this secret: try the next.
-      }
-    }
-    return undefined;
   }
 
   function privateKey(key: StoredKey): Promise<ImportedKey> {
     let imported = privateKeys.get(key.id);
     if (!imported) {
       imported = (async () => {
-        const decrypted = await decrypt(key);
+        const decrypted = await pairs.decrypt(key);
         if (!decrypted) {
           if (!undecryptable.has(key.id)) options.logger?.error({ kid: key.id }, "no configured secret decrypts this signing key: tokens cannot be issued with it");
           undecryptable.add(key.id);
@@ -167,56 +138,17 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
     },
     async ensureKey() {
       await currentKey();
-    },
-    async rotate({ immediate = false } = {}) {
-      // An immediate key is dated back so that it signs at once (an incident:
-      // verifiers that have not fetched it yet refetch on its unknown kid).
-      const createdAt = new Date(clock() - (immediate ? policy.publishAheadMs : 0));
-      const key = await createKey(createdAt);
-      await currentKey();
-      return key.id;
-    },
-    async revoke(kid) {
-      await store.expire(kid, new Date(clock()));
-      privateKeys.delete(kid);
-      await currentKey();
+      // A key out of the JWKS (expired, revoked) never signs again.
+      const now = clock();
+      const live = new Set((await store.all()).filter((key) => isLive(key, now)).map((key) => key.id));
+      for (const kid of privateKeys.keys()) if (!live.has(kid)) privateKeys.delete(kid);
     },
     async checkSecrets() {
-      const keys = (await store.all()).filter((key) => (key.alg ?? "EdDSA") === algorithm);
-      const { signing } = planKeys(keys, clock(), policy);
-      const upcoming = keys.filter((key) => signing && key.createdAt > signing.createdAt && isLive(key, clock()));
-      for (const key of [...(signing ? [signing] : []), ...upcoming]) await privateKey(key);
-    },
-    async reencrypt() {
-      let count = 0;
-      for (const key of await store.all()) {
-        const decrypted = await decrypt(key);
-        if (!decrypted || decrypted.secretIndex === 0) continue;
-        await store.updatePrivateKey(key.id, JSON.stringify(await symmetricEncrypt({ key: secret, data: decrypted.jwk })));
-        count += 1;
-      }
-      return count;
-    },
-    async secretsInUse() {
-      const keys = await store.all();
-      return Promise.all(
-        keys.map(async (key) => {
-          const decrypted = await decrypt(key);
-          return { kid: key.id, secret: !decrypted ? ("none" as const) : decrypted.secretIndex === 0 ? ("current" as const) : ("previous" as const) };
-        }),
-      );
-    },
-    async list() {
       const now = clock();
-      const keys = await store.all();
-      const { signing } = planKeys(keys.filter((key) => (key.alg ?? "EdDSA") === algorithm), now, policy);
-      return keys.map((key) => ({
-        kid: key.id,
-        alg: key.alg ?? algorithm,
-        createdAt: key.createdAt,
-        expiresAt: key.expiresAt,
-        state: !isLive(key, now) ? "expired" : key.id === signing?.id ? "signing" : signing && key.createdAt > signing.createdAt ? "published, not signing yet" : "retired, still published",
-      }));
+      const keys = keysOf(await store.all(), algorithm);
+      const { signing } = planKeys(keys, now, policy);
+      const upcoming = keys.filter((key) => signing && key.createdAt > signing.createdAt && isLive(key, now));
+      for (const key of [...(signing ? [signing] : []), ...upcoming]) await privateKey(key);
     },
   };
 }
