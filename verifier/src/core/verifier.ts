@@ -11,7 +11,8 @@
 // no allocation on the fast path, and no metrics library in the core.
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { AuthError, InvalidTokenError } from "./errors.js";
-import { createKeySet, type KeySet, type KeySetObserver, type KeySetOptions, type VerifierLogger } from "./key-set.js";
+import { createKeySet, type KeySet, type KeySetObserver, type KeySetOptions } from "./key-set.js";
+import type { VerifierLogger } from "./logger.js";
 import { notifier } from "./notify.js";
 import { claimsToPrincipal, type Principal } from "./principal.js";
 import { TokenCache } from "./token-cache.js";
