@@ -40,7 +40,7 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   });
 
   const metrics = installMetrics(app, { service: "resource-service", settings: config.metrics, logger });
-  const tokenMetrics = metrics && authMetrics(metrics.registry, verifier);
+  if (metrics) authMetrics(metrics.registry, verifier);
 
   healthRoutes(app, { isReady: () => db.isReachable(), isShuttingDown });
   app.get("/openapi.json", openApiRoute(config));
@@ -54,7 +54,6 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   app.use("/api/v1/posts", postsRouter({ posts, ...auth }));
 
   app.use(notFound);
-  if (tokenMetrics) app.use(tokenMetrics.countRequestRefusals);
   app.use(errorHandler(logger, [authProblems(config.auth.realm), databaseUnavailable]));
   return app;
 }

@@ -9,7 +9,10 @@
  * `invalid_response` (not JSON, too large, no `keys`), `discovery_error` (the
  * discovery document could not be had, so no JWKS request was made).
  */
-export type JwksFetchResult = "ok" | "not_modified" | "timeout" | "network_error" | "http_error" | "invalid_response" | "discovery_error";
+export const JWKS_FETCH_RESULTS = Object.freeze(["ok", "not_modified", "timeout", "network_error", "http_error", "invalid_response", "discovery_error"] as const);
+
+/** One of JWKS_FETCH_RESULTS. */
+export type JwksFetchResult = (typeof JWKS_FETCH_RESULTS)[number];
 
 export class KeySetFetchError extends Error {
   override name = "KeySetFetchError";
