@@ -323,17 +323,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   /** The fast path: a remembered verdict, or undefined when the token must be checked in full. Throws for a token refused at once. */
   function remembered(token: string): Principal | undefined {
+    let principal: Principal | undefined;
     try {
       checkFormat(token);
-    } catch (error: unknown) {
-      refused(error);
-      throw error;
-    }
-    const principal = cache.get(token, now(), keyIsPublished);
-    // A miss is reported by verifyInFull, which always follows it.
-    if (!principal) return undefined;
-    notify(cacheHit);
-    try {
+      principal = cache.get(token, now(), keyIsPublished);
+      // A miss is reported by verifyInFull, which always follows it.
+      if (!principal) return undefined;
+      notify(cacheHit);
       admitCached(principal);
     } catch (error: unknown) {
       refused(error);
