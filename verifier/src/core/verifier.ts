@@ -358,6 +358,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return remembered(token) ?? verifyInFull(token);
   }
 
+  function authenticate(source: TokenSource, options?: AuthenticateOptions & { optional?: false }): Principal | Promise<Principal>;
+  function authenticate(source: TokenSource, options: AuthenticateOptions): Principal | undefined | Promise<Principal | undefined>;
   function authenticate(source: TokenSource, options?: AuthenticateOptions): Principal | undefined | Promise<Principal> {
     let token: string;
     try {
@@ -371,5 +373,5 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return remembered(token) ?? verifyInFull(token);
   }
 
-  return { keySet, authenticate: authenticate as Verifier["authenticate"], verify, observe };
+  return { keySet, authenticate, verify, observe };
 }
