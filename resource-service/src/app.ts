@@ -39,7 +39,7 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   });
 
   const metrics = installMetrics(app, { service: "resource-service", settings: config.metrics, logger });
-  const tokenMetrics = metrics && authMetrics(metrics.registry, verifier);
+  if (metrics) authMetrics(metrics.registry, verifier);
 
   healthRoutes(app, { isReady: () => db.isReachable(), isShuttingDown });
   app.get("/openapi.json", openApiRoute(config));
@@ -52,7 +52,6 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   for (const feature of features) app.use(feature.path, featureRouter(feature, { posts, users }, authenticators));
 
   app.use(notFound);
-  if (tokenMetrics) app.use(tokenMetrics.countRequestRefusals);
   app.use(errorHandler(logger, [authProblems(config.auth.realm), databaseUnavailable]));
   return app;
 }

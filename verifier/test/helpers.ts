@@ -1,5 +1,5 @@
 import { expect } from "@jest/globals";
-import { AuthError, createVerifier, type VerifierOptions } from "../src/core/index.js";
+import { AuthError, createVerifier, type TokenSource, type VerifierOptions } from "../src/core/index.js";
 import type { TestIssuer } from "../src/testing/index.js";
 
 export const AUDIENCE = "https://api.example.com";
@@ -23,3 +23,6 @@ export async function expectAuthFailure(promise: Promise<unknown>, status: numbe
 }
 
 export const b64url = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+
+/** A request's token sources with one `Authorization: Bearer <token>` header. */
+export const bearer = (token: string): TokenSource => ({ authorization: [`Bearer ${token}`] });

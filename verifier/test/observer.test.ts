@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import express from "express";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { JwksFetchResult, VerifierObserver } from "../src/core/index.js";
+import { InvalidRequestError, InvalidTokenError, TokenMissingError, type JwksFetchResult, type VerifierObserver } from "../src/core/index.js";
 import { startTestIssuer, type TestIssuer } from "../src/testing/index.js";
-import { AUDIENCE, expectAuthFailure, verifierFor } from "./helpers.js";
+import { AUDIENCE, bearer, expectAuthFailure, verifierFor } from "./helpers.js";
 
 /** An observer that writes down what it hears, in order. */
 function recording() {
@@ -55,7 +55,7 @@ describe("the verifier's observer", () => {
     await Promise.all(servers.splice(0).map(close));
   });
 
-  it("hears each decision once: a miss then hits for a remembered token, and every refusal with its reason", async () => {
+  it("hears each decision once: a miss then hits for a remembered token, and every refusal with its reason, the request's own included", async () => {
     issuer = await startTestIssuer({ audience: AUDIENCE });
     const revoked = new Set<string>();
     const { events, observer } = recording();
@@ -63,15 +63,18 @@ describe("the verifier's observer", () => {
     const token = await issuer.mint({ sid: "session-1" });
 
     await verifier.verify(token);
-    // The Express adapter's way: the fast path first, then verify on a miss.
-    expect(verifier.verifyCached(token)).toBeDefined();
+    expect(verifier.authenticate(bearer(token))).toEqual(expect.objectContaining({ sid: "session-1" }));
     await verifier.verify(token);
     const now = Math.floor(Date.now() / 1000);
     await expectAuthFailure(verifier.verify(await issuer.mint({ iat: now - 960, exp: now - 60 })), 401, "token_expired", "expired");
     await expectAuthFailure(verifier.verify("not-a-token"), 401, "token_invalid", "malformed");
     await expectAuthFailure(verifier.verify(await issuer.mint({}, { key: await issuer.foreignKey() })), 401, "token_invalid", "unknown_kid");
     revoked.add("session-1");
-    expect(() => verifier.verifyCached(token)).toThrow();
+    expect(() => verifier.authenticate(bearer(token))).toThrow(InvalidTokenError);
+    expect(() => verifier.authenticate({ authorization: [] })).toThrow(TokenMissingError);
+    // An anonymous request to an optional route is not a decision; a malformed header on one is.
+    expect(verifier.authenticate({ authorization: [] }, { optional: true })).toBeUndefined();
+    expect(() => verifier.authenticate({ authorization: ["Bearer a b"] }, { optional: true })).toThrow(InvalidRequestError);
 
     expect(events).toEqual([
       "cache:miss",
@@ -88,17 +91,18 @@ describe("the verifier's observer", () => {
       "refused:token_invalid:unknown_kid",
       "cache:hit",
       "refused:token_invalid:revoked",
+      "refused:token_missing:missing",
+      "refused:invalid_request:malformed_header",
     ]);
   });
 
-  it("reports a miss once when the fast path is followed by verify, and nothing after it is removed", async () => {
+  it("reports a miss once when a token must be checked in full, and nothing after it is removed", async () => {
     issuer = await startTestIssuer({ audience: AUDIENCE });
     const verifier = verifierFor(issuer);
     const { events, observer } = recording();
     const stop = verifier.observe(observer);
     const token = await issuer.mint();
-    expect(verifier.verifyCached(token)).toBeUndefined();
-    await verifier.verify(token);
+    await verifier.authenticate(bearer(token));
     expect(events).toEqual(["cache:miss", "jwks:ok", "accepted:verified"]);
 
     stop();

@@ -1,60 +1,67 @@
-// The errors a bearer-token check can end in, after RFC 6750 section 3:
-//
-//   "If the request lacks any authentication information (e.g., the client
-//    was unaware that authentication is necessary or attempted using an
-//    unsupported authentication method), the resource server SHOULD NOT
-//    include an error code or other error information."       -> TokenMissingError (401)
-//   "invalid_request: The request is missing a required parameter, includes an
-//    unsupported parameter or parameter value, repeats the same parameter, uses
-//    more than one method for including an access token, or is otherwise
-//    malformed. The resource server SHOULD respond with the HTTP 400 (Bad
-//    Request) status code."                                    -> InvalidRequestError (400)
-//   "invalid_token: The access token provided is expired, revoked, malformed,
-//    or invalid for other reasons. The resource SHOULD respond with the HTTP
-//    401 (Unauthorized) status code."                          -> InvalidTokenError (401)
-//
-// Each carries a stable `code` for clients (problem+json) and a finer `reason`
-// for logs and metrics. Nothing here knows about HTTP frameworks.
+// The errors a bearer-token check can end in, after RFC 6750 section 3: each
+// class quotes the sentence it implements. Each carries a stable `code` for
+// clients (problem+json) and a finer `reason` for logs and metrics. Nothing
+// here knows about HTTP frameworks.
 
 /** Stable codes clients may rely on. */
 export type AuthErrorCode = "token_missing" | "invalid_request" | "token_invalid" | "token_expired" | "auth_unavailable";
 
-/** Why a token was refused, finer than its code: for logs and metrics, not for clients. */
-export type AuthFailureReason =
-  | "missing"
-  | "malformed_header"
-  | "multiple_headers"
-  | "token_in_query"
-  | "too_large"
-  | "malformed"
-  | "alg_not_allowed"
-  | "embedded_key"
-  | "missing_kid"
-  | "wrong_type"
-  | "unknown_kid"
-  | "bad_signature"
-  | "expired"
-  | "not_yet_valid"
-  | "issued_in_future"
-  | "too_old"
-  | "wrong_issuer"
-  | "wrong_audience"
-  | "missing_claim"
-  | "invalid_claim"
-  | "revoked"
-  | "keys_unavailable";
+/**
+ * Every reason a request can be refused for, and the code its client gets.
+ * The reason is for logs and metrics (a counter can make every series up
+ * front from this table), the code for clients. The first four are found
+ * while reading the request, before any token is checked.
+ */
+export const AUTH_FAILURE_CODES = Object.freeze({
+  missing: "token_missing",
+  malformed_header: "invalid_request",
+  multiple_headers: "invalid_request",
+  token_in_query: "invalid_request",
+  too_large: "token_invalid",
+  malformed: "token_invalid",
+  alg_not_allowed: "token_invalid",
+  embedded_key: "token_invalid",
+  missing_kid: "token_invalid",
+  wrong_type: "token_invalid",
+  unknown_kid: "token_invalid",
+  bad_signature: "token_invalid",
+  expired: "token_expired",
+  not_yet_valid: "token_invalid",
+  issued_in_future: "token_invalid",
+  too_old: "token_invalid",
+  wrong_issuer: "token_invalid",
+  wrong_audience: "token_invalid",
+  missing_claim: "token_invalid",
+  invalid_claim: "token_invalid",
+  revoked: "token_invalid",
+  keys_unavailable: "auth_unavailable",
+} as const satisfies Record<string, AuthErrorCode>);
 
+/** Why a request was refused, finer than its code: for logs and metrics, not for clients. */
+export type AuthFailureReason = keyof typeof AUTH_FAILURE_CODES;
+
+/** The reasons answered with one of `codes`. */
+type ReasonFor<Codes extends AuthErrorCode> = { [R in AuthFailureReason]: (typeof AUTH_FAILURE_CODES)[R] extends Codes ? R : never }[AuthFailureReason];
+
+/** The RFC 6750 section 3.1 `error` attributes this package sends. */
+export type BearerErrorCode = "invalid_request" | "invalid_token";
+
+/** A refused request: an HTTP status, a stable code, a finer reason and the WWW-Authenticate challenge due. */
 export abstract class AuthError extends Error {
   abstract readonly status: number;
-  abstract readonly code: AuthErrorCode;
   /** The RFC 6750 `error` attribute, when one is sent. */
-  abstract readonly bearerError: "invalid_request" | "invalid_token" | undefined;
+  abstract readonly bearerError: BearerErrorCode | undefined;
   constructor(
     readonly reason: AuthFailureReason,
     /** A sentence safe to show the client (it never includes the token). */
     readonly description: string,
   ) {
     super(description);
+  }
+
+  /** The code clients match on (AUTH_FAILURE_CODES of the reason). */
+  get code(): AuthErrorCode {
+    return AUTH_FAILURE_CODES[this.reason];
   }
 
   /** The WWW-Authenticate challenge for this error, or undefined when none is due. */
@@ -67,43 +74,58 @@ export abstract class AuthError extends Error {
   }
 }
 
-/** No bearer token at all: 401 with a bare challenge. */
+/**
+ * No bearer token at all: 401 with a bare challenge. RFC 6750 section 3.1:
+ * "If the request lacks any authentication information ..., the resource
+ * server SHOULD NOT include an error code or other error information."
+ */
 export class TokenMissingError extends AuthError {
   override name = "TokenMissingError";
   readonly status = 401;
-  readonly code = "token_missing";
   readonly bearerError = undefined;
   constructor(description = "This request needs a bearer token in the Authorization header.") {
     super("missing", description);
   }
 }
 
-/** The Authorization header (or the request around it) is malformed: 400. */
+/**
+ * The Authorization header (or the request around it) is malformed: 400.
+ * RFC 6750 section 3.1, invalid_request: "The request is missing a required
+ * parameter, includes an unsupported parameter or parameter value, repeats the
+ * same parameter, uses more than one method for including an access token, or
+ * is otherwise malformed."
+ */
 export class InvalidRequestError extends AuthError {
   override name = "InvalidRequestError";
   readonly status = 400;
-  readonly code = "invalid_request";
   readonly bearerError = "invalid_request" as const;
+  constructor(reason: ReasonFor<"invalid_request">, description: string) {
+    super(reason, description);
+  }
 }
 
-/** The token is present but not acceptable: 401 invalid_token. */
+/**
+ * The token is present but not acceptable: 401 invalid_token. RFC 6750
+ * section 3.1: "The access token provided is expired, revoked, malformed, or
+ * invalid for other reasons."
+ */
 export class InvalidTokenError extends AuthError {
   override name = "InvalidTokenError";
   readonly status = 401;
   readonly bearerError = "invalid_token" as const;
-  get code(): AuthErrorCode {
-    return this.reason === "expired" ? "token_expired" : "token_invalid";
+  constructor(reason: ReasonFor<"token_invalid" | "token_expired">, description: string) {
+    super(reason, description);
   }
 }
 
 /**
  * No signing key can be had at all (the issuer's JWKS is unreachable and
- * nothing usable is cached): the failure is ours, not the client's, so 503.
+ * nothing usable is cached): the failure is ours, not the client's, so 503
+ * with no challenge.
  */
 export class KeysUnavailableError extends AuthError {
   override name = "KeysUnavailableError";
   readonly status = 503;
-  readonly code = "auth_unavailable";
   readonly bearerError = undefined;
   constructor(description = "Tokens cannot be verified right now because the issuer's keys are unreachable; try again shortly.") {
     super("keys_unavailable", description);

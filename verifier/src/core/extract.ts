@@ -33,3 +33,19 @@ export function extractBearerToken(source: TokenSource): string {
   }
   return match[1];
 }
+
+/**
+ * The token sources of a request as Node's http module gives it (Express's,
+ * Fastify's `request.raw`, Koa's `ctx.req`): `rawHeaders` keeps every
+ * Authorization header apart, where `headers` would join or drop repeats;
+ * `url` is the request target, whose query is looked at for `access_token`.
+ */
+export function tokenSourceFromRawHeaders(rawHeaders: readonly string[], url: string): TokenSource {
+  const authorization: string[] = [];
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    if (rawHeaders[index]?.toLowerCase() === "authorization") authorization.push(rawHeaders[index + 1] ?? "");
+  }
+  const query = url.indexOf("?");
+  const queryToken = query >= 0 && new URLSearchParams(url.slice(query + 1)).has("access_token");
+  return { authorization, queryToken };
+}

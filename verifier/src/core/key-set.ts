@@ -1,4 +1,5 @@
-// The issuer's public keys, fetched from its JWKS and cached.
+// The issuer's public keys, cached: the state machine over fetching (jwks.ts)
+// and discovery (discovery.ts).
 //
 // - Found from the issuer alone through its discovery document
 //   ({issuer}/.well-known/openid-configuration, whose `issuer` must match), or
@@ -17,25 +18,12 @@
 //   once each.
 // - Observers hear every fetch's result (for metrics); the key set itself
 //   never depends on a metrics library.
-import { importJWK, type JWK } from "jose";
+import { discoverJwksUri } from "./discovery.js";
 import { InvalidTokenError, KeysUnavailableError } from "./errors.js";
+import { KeySetFetchError, type JwksFetchResult } from "./fetch-json.js";
+import { fetchJwks, type PublishedKey, type VerificationKey } from "./jwks.js";
+import type { VerifierLogger } from "./logger.js";
 import { notifier } from "./notify.js";
-
-type VerificationKey = Awaited<ReturnType<typeof importJWK>>;
-
-export interface VerifierLogger {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-}
-
-/**
- * How a JWKS refresh ended: `ok` (keys read), `not_modified` (a 304 to the
- * conditional request: the keys held are still current), or why it failed:
- * `timeout`, `network_error` (no answer), `http_error` (an error status),
- * `invalid_response` (not JSON, too large, no `keys`), `discovery_error` (the
- * discovery document could not be had, so no JWKS request was made).
- */
-export type JwksFetchResult = "ok" | "not_modified" | "timeout" | "network_error" | "http_error" | "invalid_response" | "discovery_error";
 
 /** Called synchronously by the key set; every method is optional and must return quickly. */
 export interface KeySetObserver {
@@ -87,131 +75,6 @@ export interface KeySet {
   observe(observer: KeySetObserver): () => void;
 }
 
-interface CachedKey {
-  alg: string;
-  key: VerificationKey;
-}
-
-const MAX_DOCUMENT_BYTES = 256 * 1024;
-const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k"] as const;
-
-export class KeySetFetchError extends Error {
-  override name = "KeySetFetchError";
-  constructor(
-    message: string,
-    /** Why the fetch failed, as reported to observers. */
-    readonly result: Exclude<JwksFetchResult, "ok" | "not_modified"> = "invalid_response",
-  ) {
-    super(message);
-  }
-}
-
-// By name, not by class: the abort is a DOMException, which may come from another realm.
-const errorName = (error: unknown) => (typeof error === "object" && error !== null && "name" in error ? String(error.name) : "");
-const timedOut = (error: unknown) => errorName(error) === "TimeoutError" || errorName(error) === "AbortError";
-const messageOf = (error: unknown) => (typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error));
-
-type Fetched =
-  | { notModified: false; body: unknown; etag: string | undefined; maxAgeSeconds: number | undefined }
-  | { notModified: true; maxAgeSeconds: number | undefined };
-
-async function fetchJson(fetcher: typeof fetch, url: string, timeoutMs: number, etag?: string): Promise<Fetched> {
-  let response: Response;
-  try {
-    response = await fetcher(url, {
-      // A revalidation: fetch would otherwise add `Cache-Control: no-cache` to a
-      // conditional request, which servers (Express among them) answer in full.
-      headers: { accept: "application/json", ...(etag ? { "if-none-match": etag, "cache-control": "max-age=0" } : {}) },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error: unknown) {
-    throw new KeySetFetchError(`${url} could not be fetched: ${messageOf(error)}`, timedOut(error) ? "timeout" : "network_error");
-  }
-  const maxAgeSeconds = maxAge(response.headers.get("cache-control"));
-  if (etag && response.status === 304) {
-    await response.body?.cancel();
-    return { notModified: true, maxAgeSeconds };
-  }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new KeySetFetchError(`${url} answered ${response.status}`, "http_error");
-  }
-  const declared = Number(response.headers.get("content-length") ?? 0);
-  if (declared > MAX_DOCUMENT_BYTES) {
-    await response.body?.cancel();
-    throw new KeySetFetchError(`${url} is larger than ${MAX_DOCUMENT_BYTES} bytes`);
-  }
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error: unknown) {
-    throw new KeySetFetchError(`${url} could not be read: ${messageOf(error)}`, timedOut(error) ? "timeout" : "network_error");
-  }
-  if (text.length > MAX_DOCUMENT_BYTES) throw new KeySetFetchError(`${url} is larger than ${MAX_DOCUMENT_BYTES} bytes`);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new KeySetFetchError(`${url} did not answer JSON`);
-  }
-  return { notModified: false, body, etag: response.headers.get("etag") ?? undefined, maxAgeSeconds };
-}
-
-/** max-age from a Cache-Control header: 0 for no-store/no-cache, undefined when absent. */
-export function maxAge(cacheControl: string | null): number | undefined {
-  if (!cacheControl) return undefined;
-  const directives = cacheControl.toLowerCase().split(",").map((part) => part.trim());
-  if (directives.some((directive) => directive === "no-store" || directive === "no-cache")) return 0;
-  for (const directive of directives) {
-    const match = /^max-age=(\d+)$/.exec(directive);
-    if (match?.[1]) return Number(match[1]);
-  }
-  return undefined;
-}
-
-async function importKeys(body: unknown, algorithms: readonly string[], logger: VerifierLogger | undefined): Promise<Map<string, CachedKey>> {
-  const keys = (body as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys)) throw new KeySetFetchError("the JWKS has no `keys` array");
-  const imported = new Map<string, CachedKey>();
-  for (const candidate of keys as JWK[]) {
-    if (typeof candidate !== "object" || candidate === null) continue;
-    const { kid, alg, use } = candidate;
-    if (typeof kid !== "string" || !kid || typeof alg !== "string" || !algorithms.includes(alg)) continue;
-    if (use !== undefined && use !== "sig") continue;
-    if (candidate.kty === "oct" || PRIVATE_MEMBERS.some((member) => member in candidate)) {
-      // A JWKS must only publish public keys; one that leaks private material
-      // (or a shared secret) is not trusted to verify anything.
-      logger?.warn({ kid }, "ignoring a JWKS entry that carries private key material");
-      continue;
-    }
-    try {
-      imported.set(kid, { alg, key: await importJWK(candidate, alg) });
-    } catch {
-      logger?.warn({ kid, alg }, "ignoring a JWKS entry that cannot be imported");
-    }
-  }
-  return imported;
-}
-
-/**
- * Reads the issuer's discovery document ({issuer}/.well-known/openid-configuration)
- * and returns its jwks_uri. The document must name the same issuer, and the
- * jwks_uri must be an http(s) URL.
- */
-export async function discoverJwksUri(options: { issuer: string; fetch?: typeof fetch; timeoutMs?: number }): Promise<string> {
-  const issuer = options.issuer.replace(/\/+$/, "");
-  const fetched = await fetchJson(options.fetch ?? fetch, `${issuer}/.well-known/openid-configuration`, options.timeoutMs ?? 5_000);
-  const document = (fetched.notModified ? undefined : fetched.body) as { issuer?: unknown; jwks_uri?: unknown } | null;
-  if (document?.issuer !== options.issuer && document?.issuer !== issuer) {
-    throw new KeySetFetchError(`the discovery document names the issuer ${JSON.stringify(document?.issuer)}, not ${options.issuer}`);
-  }
-  const uri = document?.jwks_uri;
-  if (typeof uri !== "string" || !URL.canParse(uri) || !/^https?:$/.test(new URL(uri).protocol)) {
-    throw new KeySetFetchError("the discovery document has no usable jwks_uri");
-  }
-  return uri;
-}
-
 export function createKeySet(options: KeySetOptions): KeySet {
   const fetcher = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
@@ -223,7 +86,7 @@ export function createKeySet(options: KeySetOptions): KeySet {
   const staleIfErrorMs = options.staleIfErrorMs ?? 3_600_000;
   const { logger, algorithms } = options;
 
-  let keys: Map<string, CachedKey> | undefined;
+  let keys: Map<string, PublishedKey> | undefined;
   /** The ETag of the JWKS response the keys came from, for conditional refreshes. */
   let etag: string | undefined;
   let freshUntil = 0;
@@ -247,10 +110,9 @@ export function createKeySet(options: KeySetOptions): KeySet {
       throw new KeySetFetchError(error instanceof Error ? error.message : String(error), "discovery_error");
     }
     fetches += 1;
-    const fetched = await fetchJson(fetcher, jwksUri, timeoutMs, keys ? etag : undefined);
+    const fetched = await fetchJwks(fetcher, jwksUri, { timeoutMs, etag: keys ? etag : undefined, algorithms, logger });
     if (!fetched.notModified) {
-      keys = await importKeys(fetched.body, algorithms, logger);
-      etag = fetched.etag;
+      ({ keys, etag } = fetched);
     }
     freshUntil = now() + lifetimeMs(fetched.maxAgeSeconds);
     return fetched.notModified ? "not_modified" : "ok";

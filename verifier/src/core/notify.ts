@@ -1,6 +1,6 @@
 // Calls observers (metrics, mostly) without letting one that throws fail a
 // request or kill a background refresh; the first failure is logged.
-import type { VerifierLogger } from "./key-set.js";
+import type { VerifierLogger } from "./logger.js";
 
 export function notifier<O>(observers: readonly O[], logger: () => VerifierLogger | undefined): (call: (observer: O) => void) => void {
   let reported = false;

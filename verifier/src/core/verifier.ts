@@ -1,5 +1,7 @@
 // Verifies access tokens (RFC 8725, the OWASP JWT cheat sheet) and turns them
-// into principals. Checks, in order, each failing closed:
+// into principals; `authenticate` goes from a request's token sources to its
+// caller. Checks, in order, each failing closed:
+//   exactly one `Authorization: Bearer` header, no query token (extract.ts) ->
 //   size limit -> strict compact JWS form -> header: alg allow-list (never
 //   `none` or HMAC), no key-bringing parameters, a kid, the access token type
 //   (`typ: at+jwt`) -> key from the issuer's
@@ -10,8 +12,10 @@
 // check, refused and why, cache hits and misses) through plain method calls:
 // no allocation on the fast path, and no metrics library in the core.
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
-import { AuthError, InvalidTokenError } from "./errors.js";
-import { createKeySet, type KeySet, type KeySetObserver, type KeySetOptions, type VerifierLogger } from "./key-set.js";
+import { AuthError, InvalidTokenError, TokenMissingError } from "./errors.js";
+import { extractBearerToken, type TokenSource } from "./extract.js";
+import { createKeySet, type KeySet, type KeySetObserver, type KeySetOptions } from "./key-set.js";
+import type { VerifierLogger } from "./logger.js";
 import { notifier } from "./notify.js";
 import { claimsToPrincipal, type Principal } from "./principal.js";
 import { TokenCache } from "./token-cache.js";
@@ -50,7 +54,11 @@ function mediaType(typ: string): string {
 export interface VerifierObserver extends KeySetObserver {
   /** A token was accepted. `cached`: a remembered verdict answered, no signature was checked. */
   tokenAccepted?(cached: boolean): void;
-  /** A token was refused; the error's `code` and `reason` say why. */
+  /**
+   * A request or a token was refused; the error's `code` and `reason` say why.
+   * Through `authenticate`, refusals of the request itself (no token, a
+   * malformed header, a token in the query) are heard too.
+   */
   tokenRefused?(error: AuthError): void;
   /**
    * The verified-token cache was asked about a well-formed token, once per
@@ -106,16 +114,41 @@ export interface VerifierOptions {
   now?: () => number;
 }
 
-export interface Verifier {
-  /** Verifies a token; resolves with its principal or rejects with an AuthError. */
-  verify(token: string): Promise<Principal>;
+export interface AuthenticateOptions {
   /**
-   * The synchronous fast path: the principal of a token verified before (every
-   * time-based and revocation check is made again), undefined when the token
-   * must go through `verify`. Throws an AuthError for a token it can refuse at once.
-   * Observers hear of a miss from the `verify` that follows it, so it counts once.
+   * No credentials at all (no Authorization header, or another scheme such as
+   * Basic) make an anonymous caller, undefined, instead of a TokenMissingError.
+   * A token that is present but refused is still refused: a client that
+   * believes it is signed in must learn that its token is bad, not silently
+   * see less. Default false.
    */
-  verifyCached(token: string): Principal | undefined;
+  optional?: boolean;
+}
+
+export interface Verifier {
+  /**
+   * From a request to its caller: finds the bearer token (extract.ts),
+   * verifies it, and tells the observers, refusals of the request itself
+   * (no token, a malformed header, a token in the query) included.
+   *
+   * A token verified before is answered synchronously, with the principal
+   * itself (every time-based and revocation check is made again): no
+   * promise, no I/O. Otherwise the answer is a promise. A refusal that needs
+   * no I/O is thrown at once, any other rejects the promise; either way an
+   * AuthError. `await` takes both shapes alike.
+   *
+   * @example
+   * // An adapter for any framework (see the Express one in ../express):
+   * const result = verifier.authenticate({ authorization: rawAuthorizationHeaders, queryToken });
+   * const principal = result instanceof Promise ? await result : result;
+   */
+  authenticate(source: TokenSource, options?: AuthenticateOptions & { optional?: false }): Principal | Promise<Principal>;
+  authenticate(source: TokenSource, options: AuthenticateOptions): Principal | undefined | Promise<Principal | undefined>;
+  /**
+   * Verifies a token got some other way than from a request's Authorization
+   * header; resolves with its principal or rejects with an AuthError.
+   */
+  verify(token: string): Promise<Principal>;
   /** Adds an observer of decisions and of the key set's fetches; returns the function that removes it. */
   observe(observer: VerifierObserver): () => void;
   readonly keySet: KeySet;
@@ -143,6 +176,12 @@ function checkOptions(options: VerifierOptions): readonly string[] {
   }
   return algorithms;
 }
+
+// The observers' calls on the request path, made once: nothing is allocated per request.
+const cacheHit = (observer: VerifierObserver) => observer.tokenCacheLookup?.(true);
+const cacheMiss = (observer: VerifierObserver) => observer.tokenCacheLookup?.(false);
+const acceptedFromCache = (observer: VerifierObserver) => observer.tokenAccepted?.(true);
+const acceptedVerified = (observer: VerifierObserver) => observer.tokenAccepted?.(false);
 
 function invalid(reason: ConstructorParameters<typeof InvalidTokenError>[0], description: string): InvalidTokenError {
   return new InvalidTokenError(reason, description);
@@ -282,33 +321,26 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return admit(principal);
   }
 
-  function verifyCached(token: string): Principal | undefined {
+  /** The fast path: a remembered verdict, or undefined when the token must be checked in full. Throws for a token refused at once. */
+  function remembered(token: string): Principal | undefined {
+    let principal: Principal | undefined;
     try {
       checkFormat(token);
+      principal = cache.get(token, now(), keyIsPublished);
+      // A miss is reported by verifyInFull, which always follows it.
+      if (!principal) return undefined;
+      notify(cacheHit);
+      admitCached(principal);
     } catch (error: unknown) {
       refused(error);
       throw error;
     }
-    const remembered = cache.get(token, now(), keyIsPublished);
-    // A miss is reported by `verify`, which goes on to check the signature:
-    // callers of the fast path follow a miss with `verify`.
-    if (!remembered) return undefined;
-    notify((observer) => observer.tokenCacheLookup?.(true));
-    let principal: Principal;
-    try {
-      principal = admitCached(remembered);
-    } catch (error: unknown) {
-      refused(error);
-      throw error;
-    }
-    notify((observer) => observer.tokenAccepted?.(true));
+    notify(acceptedFromCache);
     return principal;
   }
 
-  async function verify(token: string): Promise<Principal> {
-    const cached = verifyCached(token);
-    if (cached) return cached;
-    notify((observer) => observer.tokenCacheLookup?.(false));
+  async function verifyInFull(token: string): Promise<Principal> {
+    notify(cacheMiss);
     let principal: Principal;
     try {
       const verified = await verifyUncached(token);
@@ -318,9 +350,28 @@ export function createVerifier(options: VerifierOptions): Verifier {
       refused(error);
       throw error;
     }
-    notify((observer) => observer.tokenAccepted?.(false));
+    notify(acceptedVerified);
     return principal;
   }
 
-  return { keySet, verifyCached, verify, observe };
+  async function verify(token: string): Promise<Principal> {
+    return remembered(token) ?? verifyInFull(token);
+  }
+
+  function authenticate(source: TokenSource, options?: AuthenticateOptions & { optional?: false }): Principal | Promise<Principal>;
+  function authenticate(source: TokenSource, options: AuthenticateOptions): Principal | undefined | Promise<Principal | undefined>;
+  function authenticate(source: TokenSource, options?: AuthenticateOptions): Principal | undefined | Promise<Principal> {
+    let token: string;
+    try {
+      token = extractBearerToken(source);
+    } catch (error: unknown) {
+      // An anonymous request to an optional route is not a decision: observers hear nothing.
+      if (options?.optional === true && error instanceof TokenMissingError) return undefined;
+      refused(error);
+      throw error;
+    }
+    return remembered(token) ?? verifyInFull(token);
+  }
+
+  return { keySet, authenticate, verify, observe };
 }

@@ -9,7 +9,7 @@
 // meanwhile, bounded by the token lifetime); the outage and the recovery are
 // logged once each.
 import { createClient } from "redis";
-import type { VerifierLogger } from "../core/key-set.js";
+import type { VerifierLogger } from "../core/logger.js";
 import type { Principal } from "../core/principal.js";
 import { RevocationList } from "./revocation-list.js";
 
