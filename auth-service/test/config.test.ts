@@ -46,6 +46,7 @@ describe("configuration", () => {
     [{ TRUST_PROXY: "10.0.0.0/33" }, "TRUST_PROXY must be a hop count or a comma-separated list"],
     [{ TRUST_PROXY: "yes" }, "TRUST_PROXY must be a hop count or a comma-separated list"],
     [{ REDIS_URL: "http://127.0.0.1:6379" }, "REDIS_URL must be a redis:// or rediss:// URL."],
+    [{ REDIS_COMMAND_TIMEOUT_MS: "60000" }, 'REDIS_COMMAND_TIMEOUT_MS must be a whole number from 10 to 5000, but it is "60000".'],
     [{ JWT_KEY_PUBLISH_AHEAD_SECONDS: "120" }, "JWT_KEY_PUBLISH_AHEAD_SECONDS (120) must be at least the verifiers' JWKS cache lifetime (JWKS_MAX_AGE_SECONDS, at least 30) + 60 (360)"],
     [{ JWKS_MAX_AGE_SECONDS: "0", JWT_KEY_PUBLISH_AHEAD_SECONDS: "60" }, "JWT_KEY_PUBLISH_AHEAD_SECONDS (60) must be at least the verifiers' JWKS cache lifetime (JWKS_MAX_AGE_SECONDS, at least 30) + 60 (90)"],
     [{ JWT_AUDIENCE: undefined }, "JWT_AUDIENCE is required"],
@@ -77,6 +78,11 @@ describe("configuration", () => {
     );
     const custom = loadConfig({ ...valid, REQUEST_TIMEOUT_MS: "20000", DATABASE_CONNECT_TIMEOUT_MS: "1000", DATABASE_STATEMENT_TIMEOUT_MS: "8000", DATABASE_QUERY_TIMEOUT_MS: "9000" });
     expect(custom).toEqual(expect.objectContaining({ requestTimeoutMs: 20_000, database: { connectTimeoutMs: 1_000, statementTimeoutMs: 8_000, queryTimeoutMs: 9_000 } }));
+  });
+
+  it("gives Redis commands a 1 s deadline by default, and reads it", () => {
+    expect(loadConfig({ ...valid, REDIS_URL: "redis://127.0.0.1:6379" }).redis).toEqual({ url: "redis://127.0.0.1:6379", keyPrefix: "authbridge:", commandTimeoutMs: 1_000 });
+    expect(loadConfig({ ...valid, REDIS_URL: "redis://127.0.0.1:6379", REDIS_COMMAND_TIMEOUT_MS: "250" }).redis?.commandTimeoutMs).toBe(250);
   });
 
   it.each([
