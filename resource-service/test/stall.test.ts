@@ -4,9 +4,27 @@
 // deadlines, as 503 database_unavailable, never as an authentication failure;
 // after the thaw (SIGCONT) the pool recovers by itself, and no connection is
 // left behind.
-import { eventually, startPrivatePostgres, type PrivatePostgres } from "@authbridge/devstack/testing";
+import {
+  createTestDatabase,
+  eventually,
+  forkService,
+  freePort,
+  freezableProcess,
+  signedInCookie,
+  startPrivatePostgres,
+  startPrivateRedis,
+  stopService,
+  type Freezable,
+  type PrivatePostgres,
+  type PrivateRedis,
+  type TestDatabase,
+} from "@authbridge/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { startTestIssuer, type TestIssuer } from "@authbridge/verifier/testing";
+import { generateKeyPair, SignJWT } from "jose";
+import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createClient } from "redis";
 import { AUDIENCE, call, startResourceService, type RunningResourceService } from "./helpers.js";
 
 // Shorter than the defaults (3,000 / 5,000 / 6,000 / 10,000), in the same proportions, to keep the suite quick.
@@ -15,7 +33,7 @@ const QUERY_MS = 1_500;
 const REQUEST_MS = 4_000;
 const SLACK_MS = 750;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 interface Answer {
   what: string;
@@ -160,4 +178,137 @@ describe("the resource-service while its PostgreSQL is frozen", () => {
     await eventually(async () => (await postgres.connections(databaseUrl)) === pool.totalCount, "the server holds only the pool's connections", 5_000);
     expect(pool.totalCount).toBeLessThanOrEqual(10);
   });
+});
+
+describe("the resource-service while the auth-service process is frozen", () => {
+  const JWKS_TIMEOUT_MS = 1_000;
+  let authDatabase: TestDatabase;
+  let authProcess: ChildProcess;
+  let authUrl: string;
+  let frozen: Freezable;
+  let api: RunningResourceService;
+  let tokens: string[];
+
+  beforeAll(async () => {
+    authDatabase = await createTestDatabase("auth-service");
+    authUrl = `http://127.0.0.1:${await freePort()}`;
+    authProcess = await forkService("auth-service", {
+      env: {
+        PATH: process.env.PATH,
+        LOG_LEVEL: "warn",
+        HOST: "127.0.0.1",
+        PORT: new URL(authUrl).port,
+        DATABASE_URL: authDatabase.url,
+        BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"),
+        BETTER_AUTH_URL: authUrl,
+        JWT_AUDIENCE: AUDIENCE,
+        AUTH_RATE_LIMIT_MAX: "1000",
+      },
+    });
+    frozen = freezableProcess(authProcess.pid as number);
+    api = await startResourceService({ issuer: authUrl }, { AUTH_JWKS_TIMEOUT_MS: String(JWKS_TIMEOUT_MS), AUTH_JWKS_COOLDOWN_SECONDS: "1" });
+    tokens = [];
+    for (const user of ["first", "second"]) {
+      const cookie = await signedInCookie(authUrl, `${user}.${randomBytes(4).toString("hex")}@example.com`);
+      const response = await fetch(`${authUrl}/api/auth/token`, { headers: { cookie, origin: authUrl } });
+      tokens.push(((await response.json()) as { token: string }).token);
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    frozen?.thaw();
+    await api?.stop();
+    if (authProcess) await stopService(authProcess);
+    await authDatabase?.drop();
+  });
+
+  /** A token in the auth-service's name, signed with a key it never published. */
+  async function unknownKidToken(): Promise<string> {
+    const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
+    return new SignJWT({ sub: "nobody" })
+      .setProtectedHeader({ alg: "EdDSA", kid: randomBytes(8).toString("hex"), typ: "at+jwt" })
+      .setIssuer(authUrl)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(privateKey);
+  }
+
+  it("verifies with the keys it holds, and answers an unknown key within the JWKS timeout", async () => {
+    const [first = "", second = ""] = tokens;
+    expect((await call(api, "/api/v1/users/me", { token: first })).status).toBe(200);
+    // Wait out the JWKS cooldown (1 s), so that the unknown kid below makes the verifier ask the frozen auth-service.
+    await sleep(1_100);
+    await frozen.freeze();
+    let answers: Answer[];
+    try {
+      answers = await Promise.all([
+        timed("GET /api/v1/users/me, known token", (signal) => fetch(`${api.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${first}` }, signal })),
+        timed("GET /api/v1/users/me, token not seen yet", (signal) => fetch(`${api.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${second}` }, signal })),
+        unknownKidToken().then((token) => timed("GET /api/v1/users/me, unknown kid", (signal) => fetch(`${api.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` }, signal }))),
+        timed("GET /readyz", (signal) => fetch(`${api.url}/readyz`, { signal })),
+      ]);
+    } finally {
+      frozen.thaw();
+    }
+    process.stderr.write(`resource-service, auth-service frozen:\n${answers.map((a) => `  ${a.what}: ${a.status} ${String(a.code ?? "")} in ${a.ms} ms`).join("\n")}\n`);
+    const [known, unseen, unknown, ready] = answers;
+    expect([known?.status, unseen?.status, ready?.status]).toEqual([200, 200, 200]);
+    expect(Math.max(known?.ms ?? Infinity, unseen?.ms ?? Infinity, ready?.ms ?? Infinity)).toBeLessThan(SLACK_MS);
+    // The verifier's documented answer for a key the issuer never published, whether or not the issuer answers (verifier/test/key-set.test.ts).
+    expect({ status: unknown?.status, code: unknown?.code }).toEqual({ status: 401, code: "token_invalid" });
+    expect(unknown?.ms).toBeLessThanOrEqual(JWKS_TIMEOUT_MS + SLACK_MS);
+  }, 30_000);
+});
+
+describe("the resource-service while the Redis of its revocation feed is frozen", () => {
+  let redis: PrivateRedis;
+  let issuer: TestIssuer;
+  let api: RunningResourceService | undefined;
+  const prefix = "stall:";
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    issuer = await startTestIssuer({ audience: AUDIENCE });
+    api = await startResourceService(issuer, { AUTH_REVOCATION_REDIS_URL: redis.url, AUTH_REVOCATION_KEY_PREFIX: prefix });
+  }, 60_000);
+
+  afterAll(async () => {
+    redis?.thaw();
+    await api?.stop();
+    await issuer?.stop();
+    await redis?.stop();
+  });
+
+  it("serves requests as before (revocations are checked in memory), takes in a revocation published after the thaw, and still stops promptly while frozen", async () => {
+    const running = api as RunningResourceService;
+    const token = await issuer.mint({ sub: "feed-user", sid: "session-during-stall" });
+    expect((await call(running, "/api/v1/users/me", { token })).status).toBe(200);
+    await redis.freeze();
+    try {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => timed("GET /api/v1/users/me", (signal) => fetch(`${running.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` }, signal }))));
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(SLACK_MS);
+    } finally {
+      redis.thaw();
+    }
+    // A revocation published right after the thaw reaches the feed.
+    const publisher = createClient({ url: redis.url });
+    await publisher.connect();
+    const until = Date.now() + 600_000;
+    await publisher.zAdd(`${prefix}revoked-sessions`, { score: until, value: "session-during-stall" });
+    await publisher.publish(`${prefix}revoked-sessions`, JSON.stringify({ sid: "session-during-stall", until }));
+    await publisher.quit();
+    await eventually(async () => (await call(running, "/api/v1/users/me", { token })).status === 401, "the revocation to be applied", 3_000);
+
+    await redis.freeze();
+    const started = performance.now();
+    try {
+      await running.stop();
+      api = undefined;
+    } finally {
+      redis.thaw();
+    }
+    expect(performance.now() - started).toBeLessThan(5_000);
+  }, 30_000);
 });
