@@ -72,17 +72,17 @@ describe("configuration", () => {
     expect(message).toContain("BETTER_AUTH_URL must be an absolute http:// or https:// URL.");
   });
 
-  it("gives every request and the database deadlines, 10 s and 3 s / 5 s / 6 s by default, and reads them", () => {
+  it("gives every request and the database deadlines, 30 s and 3 s / 5 s / 6 s by default, and reads them", () => {
     expect(loadConfig(valid)).toEqual(
-      expect.objectContaining({ requestTimeoutMs: 10_000, database: { connectTimeoutMs: 3_000, statementTimeoutMs: 5_000, queryTimeoutMs: 6_000 } }),
+      expect.objectContaining({ requestTimeoutMs: 30_000, database: { connectTimeoutMs: 3_000, statementTimeoutMs: 5_000, queryTimeoutMs: 6_000 } }),
     );
     const custom = loadConfig({ ...valid, REQUEST_TIMEOUT_MS: "20000", DATABASE_CONNECT_TIMEOUT_MS: "1000", DATABASE_STATEMENT_TIMEOUT_MS: "8000", DATABASE_QUERY_TIMEOUT_MS: "9000" });
     expect(custom).toEqual(expect.objectContaining({ requestTimeoutMs: 20_000, database: { connectTimeoutMs: 1_000, statementTimeoutMs: 8_000, queryTimeoutMs: 9_000 } }));
   });
 
   it("gives Redis commands a 1 s deadline by default, and reads it", () => {
-    expect(loadConfig({ ...valid, REDIS_URL: "redis://127.0.0.1:6379" }).redis).toEqual({ url: "redis://127.0.0.1:6379", keyPrefix: "authbridge:", commandTimeoutMs: 1_000 });
-    expect(loadConfig({ ...valid, REDIS_URL: "redis://127.0.0.1:6379", REDIS_COMMAND_TIMEOUT_MS: "250" }).redis?.commandTimeoutMs).toBe(250);
+    expect(loadConfig({ ...valid, REDIS_URL: "redis://cache.internal:6379" }).redis).toEqual({ url: "redis://cache.internal:6379", keyPrefix: "authbridge:", commandTimeoutMs: 1_000 });
+    expect(loadConfig({ ...valid, REDIS_URL: "redis://cache.internal:6379", REDIS_COMMAND_TIMEOUT_MS: "250" }).redis?.commandTimeoutMs).toBe(250);
   });
 
   it.each([

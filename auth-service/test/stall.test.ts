@@ -14,7 +14,7 @@ import { decodeJwt } from "jose";
 import { createClient } from "redis";
 import { Browser, startAuthService, uniqueEmail, type RunningAuthService } from "./helpers.js";
 
-// Shorter than the defaults (3,000 / 5,000 / 6,000 / 10,000 and 1,000), in the same proportions, to keep the suite quick.
+// Shorter than the defaults (3,000 / 5,000 / 6,000, 30,000 for the request and 1,000 for Redis), to keep the suite quick.
 const DEADLINES = {
   DATABASE_CONNECT_TIMEOUT_MS: "1000",
   DATABASE_STATEMENT_TIMEOUT_MS: "1000",

@@ -62,9 +62,9 @@ describe("configuration", () => {
     expect(text).not.toContain("short-secret");
   });
 
-  it("gives every request and the database deadlines, 10 s and 3 s / 5 s / 6 s by default, and reads them", () => {
+  it("gives every request and the database deadlines, 30 s and 3 s / 5 s / 6 s by default, and reads them", () => {
     expect(loadConfig(valid)).toEqual(
-      expect.objectContaining({ requestTimeoutMs: 10_000, database: { connectTimeoutMs: 3_000, statementTimeoutMs: 5_000, queryTimeoutMs: 6_000 } }),
+      expect.objectContaining({ requestTimeoutMs: 30_000, database: { connectTimeoutMs: 3_000, statementTimeoutMs: 5_000, queryTimeoutMs: 6_000 } }),
     );
     const custom = loadConfig({ ...valid, REQUEST_TIMEOUT_MS: "20000", DATABASE_CONNECT_TIMEOUT_MS: "1000", DATABASE_STATEMENT_TIMEOUT_MS: "8000", DATABASE_QUERY_TIMEOUT_MS: "9000" });
     expect(custom).toEqual(expect.objectContaining({ requestTimeoutMs: 20_000, database: { connectTimeoutMs: 1_000, statementTimeoutMs: 8_000, queryTimeoutMs: 9_000 } }));

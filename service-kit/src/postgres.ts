@@ -145,12 +145,12 @@ function reporting<T>(result: T, report: (error: unknown) => void): T {
  * forms: the callback forms are pg-pool's own plumbing) to `onUnavailable`.
  */
 class DeadlinePool extends pg.Pool {
-  constructor(config: pg.PoolConfig, onUnavailable: (error: unknown) => void) {
-    super({ ...config, Client: deadlineClient(onUnavailable) });
-    this.report = onUnavailable;
+  constructor(
+    config: pg.PoolConfig,
+    private readonly report: (error: unknown) => void,
+  ) {
+    super({ ...config, Client: deadlineClient(report) });
   }
-
-  private readonly report: (error: unknown) => void;
 
   override connect(...args: any[]): any {
     return reporting((super.connect as (...rest: unknown[]) => unknown)(...args), this.report);
