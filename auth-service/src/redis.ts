@@ -77,6 +77,7 @@ function within<T>(pending: Promise<T>, ms: number, onTimeout: () => Error): Pro
 export function connectRedis(url: string, keyPrefix: string, logger: Logger, commandTimeoutMs: number): RedisConnection {
   let down = false;
   let stalled = false;
+  let closed = false;
   const readyListeners: Array<() => void> = [];
   const client = newClient(url);
   client.on("error", (error: unknown) => {
@@ -101,7 +102,7 @@ export function connectRedis(url: string, keyPrefix: string, logger: Logger, com
       },
       () => {
         // Disconnected meanwhile: the "ready" of the reconnection ends the stall; until then, ask again.
-        if (stalled) setTimeout(awaitAnswer, 250).unref();
+        if (stalled && !closed) setTimeout(awaitAnswer, 250).unref();
       },
     );
   }
@@ -132,6 +133,7 @@ export function connectRedis(url: string, keyPrefix: string, logger: Logger, com
       await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     },
     async close() {
+      closed = true;
       // quit() waits for a connection, which may never come while Redis is
       // down, and for an answer, which a stalled Redis never gives.
       if (client.isReady && !stalled) await within(client.quit(), commandTimeoutMs, () => new RedisStalledError("QUIT unanswered")).catch(() => client.destroy());
