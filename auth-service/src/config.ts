@@ -28,8 +28,11 @@ export interface AuthServiceConfig extends ServiceSettings {
   /** How long verifiers may cache the JWKS (Cache-Control max-age), in seconds. */
   jwksMaxAgeSeconds: number;
   rateLimit: { windowSeconds: number; max: number };
-  /** Shared rate-limit counters for many instances; unset: each instance counts in memory. */
-  redis: { url: string; keyPrefix: string } | undefined;
+  /**
+   * Shared rate-limit counters for many instances; unset: each instance counts in memory.
+   * `commandTimeoutMs` (REDIS_COMMAND_TIMEOUT_MS): how long a command may wait for Redis's answer (see redis.ts).
+   */
+  redis: { url: string; keyPrefix: string; commandTimeoutMs: number } | undefined;
   passwordMinLength: number;
   /** Seconds Better Auth may trust a signed session cookie without reading the database (0 = never). */
   sessionCookieCacheSeconds: number;
@@ -65,6 +68,7 @@ const schema = z.object({
   AUTH_RATE_LIMIT_MAX: integer("AUTH_RATE_LIMIT_MAX", 1, 100_000, 10),
   REDIS_URL: optionalRedisUrl("REDIS_URL"),
   REDIS_KEY_PREFIX: redisKeyPrefix("REDIS_KEY_PREFIX"),
+  REDIS_COMMAND_TIMEOUT_MS: integer("REDIS_COMMAND_TIMEOUT_MS", 10, 5_000, 1_000),
   PASSWORD_MIN_LENGTH: integer("PASSWORD_MIN_LENGTH", 8, 128, 12),
   SESSION_COOKIE_CACHE_SECONDS: integer("SESSION_COOKIE_CACHE_SECONDS", 0, 3_600, 0),
   NODE_ENV: z.string().optional(),
@@ -115,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
     },
     jwksMaxAgeSeconds: e.JWKS_MAX_AGE_SECONDS,
     rateLimit: { windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS, max: e.AUTH_RATE_LIMIT_MAX },
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS } : undefined,
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     sessionCookieCacheSeconds: e.SESSION_COOKIE_CACHE_SECONDS,
   };

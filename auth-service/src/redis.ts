@@ -10,6 +10,15 @@
 // closed would turn a cache outage into a sign-in outage for everyone. The
 // client does not queue commands while disconnected, so no request waits on a
 // dead Redis.
+//
+// A Redis that stalls (connections open, nothing answers: a partition, a
+// paused VM) is met by a deadline on every command (REDIS_COMMAND_TIMEOUT_MS):
+// node-redis's own command timeout only covers the wait to be written to the
+// socket, never the wait for the reply. The first command past its deadline
+// marks Redis stalled: from then on commands fail at once (fail open, as for
+// an outage) instead of each waiting out its deadline, while one PING waits
+// for Redis to answer again; when it does, Redis is used again and the
+// onReady listeners run, as after a reconnection.
 import type { RequestHandler } from "express";
 import type { Store } from "express-rate-limit";
 import type { Logger } from "pino";
@@ -26,9 +35,20 @@ function newClient(url: string) {
   });
 }
 
+/** A command past REDIS_COMMAND_TIMEOUT_MS, or one refused at once because Redis is stalled. */
+export class RedisStalledError extends Error {
+  override name = "RedisStalledError";
+}
+
 export interface RedisConnection {
-  /** The client. Commands fail at once (no offline queue) while Redis is unreachable. */
+  /** The client. Commands fail at once (no offline queue) while Redis is unreachable; prefer `run`, which also bounds the wait for a reply. */
   readonly client: RedisClient;
+  /**
+   * Runs `command` on the client with the command deadline: rejects with a
+   * RedisStalledError when Redis has not answered in time, or at once while
+   * Redis is known to stall.
+   */
+  run<T>(command: (client: RedisClient) => Promise<T>): Promise<T>;
   /** Every key this deployment writes starts with this (REDIS_KEY_PREFIX). */
   readonly keyPrefix: string;
   /** Calls `listener` every time the connection becomes ready again, after a start or an outage. */
@@ -37,8 +57,28 @@ export interface RedisConnection {
   close(): Promise<void>;
 }
 
-export function connectRedis(url: string, keyPrefix: string, logger: Logger): RedisConnection {
+/** Settles like `pending`, or rejects with `onTimeout()`'s error after `ms`. */
+function within<T>(pending: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    pending.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+export function connectRedis(url: string, keyPrefix: string, logger: Logger, commandTimeoutMs: number): RedisConnection {
   let down = false;
+  let stalled = false;
+  let closed = false;
+  const readyListeners: Array<() => void> = [];
   const client = newClient(url);
   client.on("error", (error: unknown) => {
     if (!down) logger.warn({ err: error }, "Redis is unreachable: rate limits are not enforced and sessions are read from PostgreSQL until it returns");
@@ -47,12 +87,44 @@ export function connectRedis(url: string, keyPrefix: string, logger: Logger): Re
   client.on("ready", () => {
     if (down) logger.info("Redis is reachable again: rate limits are enforced and sessions cached");
     down = false;
+    stalled = false;
+    for (const listener of readyListeners) listener();
   });
+
+  /** One PING at a time until Redis answers (it answers after every reply it owed). */
+  function awaitAnswer(): void {
+    client.ping().then(
+      () => {
+        if (!stalled) return;
+        stalled = false;
+        logger.info("Redis answers again: rate limits are enforced and sessions cached");
+        for (const listener of readyListeners) listener();
+      },
+      () => {
+        // Disconnected meanwhile: the "ready" of the reconnection ends the stall; until then, ask again.
+        if (stalled && !closed) setTimeout(awaitAnswer, 250).unref();
+      },
+    );
+  }
+
+  function stall(): RedisStalledError {
+    if (!stalled) {
+      stalled = true;
+      logger.warn({ timeoutMs: commandTimeoutMs }, "Redis does not answer in time: rate limits are not enforced and sessions are read from PostgreSQL until it answers");
+      awaitAnswer();
+    }
+    return new RedisStalledError(`Redis did not answer within ${commandTimeoutMs} ms.`);
+  }
+
   return {
     client,
     keyPrefix,
+    run(command) {
+      if (stalled) return Promise.reject(new RedisStalledError("Redis does not answer; the command was not sent."));
+      return within(command(client), commandTimeoutMs, stall);
+    },
     onReady(listener) {
-      client.on("ready", listener);
+      readyListeners.push(listener);
     },
     async connect() {
       // Never fails or holds up the start for long: the client keeps
@@ -61,8 +133,10 @@ export function connectRedis(url: string, keyPrefix: string, logger: Logger): Re
       await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     },
     async close() {
-      // quit() waits for a connection, which may never come while Redis is down.
-      if (client.isReady) await client.quit().catch(() => client.destroy());
+      closed = true;
+      // quit() waits for a connection, which may never come while Redis is
+      // down, and for an answer, which a stalled Redis never gives.
+      if (client.isReady && !stalled) await within(client.quit(), commandTimeoutMs, () => new RedisStalledError("QUIT unanswered")).catch(() => client.destroy());
       else if (client.isOpen) client.destroy();
     },
   };
@@ -85,7 +159,7 @@ const CONSUME = `local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}`;
 
-export function createSharedLimits({ client: redis, keyPrefix, onReady }: RedisConnection): SharedLimits {
+export function createSharedLimits({ run, keyPrefix, onReady }: RedisConnection): SharedLimits {
   return {
     expressLimiter(prefix, build) {
       let current: RequestHandler | undefined;
@@ -93,14 +167,14 @@ export function createSharedLimits({ client: redis, keyPrefix, onReady }: RedisC
         current = undefined;
       });
       return (req, res, next) => {
-        current ??= build(new RedisStore({ prefix: `${keyPrefix}${prefix}`, sendCommand: (...args: string[]) => redis.sendCommand(args) }));
+        current ??= build(new RedisStore({ prefix: `${keyPrefix}${prefix}`, sendCommand: (...args: string[]) => run((redis) => redis.sendCommand(args)) }));
         return current(req, res, next);
       };
     },
     betterAuthStorage: {
       async consume(key, rule) {
         try {
-          const [count, ttl] = (await redis.eval(CONSUME, { keys: [`${keyPrefix}better-auth:${key}`], arguments: [String(rule.window * 1000)] })) as [number, number];
+          const [count, ttl] = (await run((redis) => redis.eval(CONSUME, { keys: [`${keyPrefix}better-auth:${key}`], arguments: [String(rule.window * 1000)] }))) as [number, number];
           return count <= rule.max ? { allowed: true, retryAfter: null } : { allowed: false, retryAfter: Math.max(1, Math.ceil(ttl / 1000)) };
         } catch {
           return { allowed: true, retryAfter: null };

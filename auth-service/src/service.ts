@@ -5,6 +5,7 @@ import { createLogger, serviceLifecycle, type RunnableService } from "@authbridg
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { createAuth, type Auth } from "./auth/better-auth.js";
+import { recordDatabaseFailure } from "./auth/dependency-failures.js";
 import { createKeyStore } from "./keys/key-store.js";
 import { createSigningKeys, signingKeysOptions, type SigningKeys } from "./keys/signing-keys.js";
 import type { AuthServiceConfig } from "./config.js";
@@ -22,12 +23,13 @@ export interface AuthService extends RunnableService {
 }
 
 export function createAuthService(config: AuthServiceConfig, logger: Logger = createLogger("auth-service", config.logLevel)): AuthService {
-  const db = createDatabase(config.databaseUrl);
+  // Every "database unavailable" failure marks the request it happened in (see auth/dependency-failures.ts).
+  const db = createDatabase(config.databaseUrl, config.database, recordDatabaseFailure);
   const signingKeys = createSigningKeys({ ...signingKeysOptions(config, createKeyStore(db)), logger });
   // Scheduled rotation happens even without traffic: the next key is created
   // (and published) on time.
   let rotationTimer: NodeJS.Timeout | undefined;
-  const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger) : undefined;
+  const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger, config.redis.commandTimeoutMs) : undefined;
   const shared = redis && {
     limits: createSharedLimits(redis),
     sessionCache: redisSecondaryStorage(redis, logger),

@@ -46,6 +46,7 @@ describe("configuration", () => {
     [{ TRUST_PROXY: "10.0.0.0/33" }, "TRUST_PROXY must be a hop count or a comma-separated list"],
     [{ TRUST_PROXY: "yes" }, "TRUST_PROXY must be a hop count or a comma-separated list"],
     [{ REDIS_URL: "http://127.0.0.1:6379" }, "REDIS_URL must be a redis:// or rediss:// URL."],
+    [{ REDIS_COMMAND_TIMEOUT_MS: "60000" }, 'REDIS_COMMAND_TIMEOUT_MS must be a whole number from 10 to 5000, but it is "60000".'],
     [{ JWT_KEY_PUBLISH_AHEAD_SECONDS: "120" }, "JWT_KEY_PUBLISH_AHEAD_SECONDS (120) must be at least the verifiers' JWKS cache lifetime (JWKS_MAX_AGE_SECONDS, at least 30) + 60 (360)"],
     [{ JWKS_MAX_AGE_SECONDS: "0", JWT_KEY_PUBLISH_AHEAD_SECONDS: "60" }, "JWT_KEY_PUBLISH_AHEAD_SECONDS (60) must be at least the verifiers' JWKS cache lifetime (JWKS_MAX_AGE_SECONDS, at least 30) + 60 (90)"],
     [{ JWT_AUDIENCE: undefined }, "JWT_AUDIENCE is required"],
@@ -69,6 +70,34 @@ describe("configuration", () => {
     const message = problems({ ...valid, BETTER_AUTH_SECRET: "short", BETTER_AUTH_URL: "nope" });
     expect(message).toContain("BETTER_AUTH_SECRET must be at least 32 characters long");
     expect(message).toContain("BETTER_AUTH_URL must be an absolute http:// or https:// URL.");
+  });
+
+  it("gives every request and the database deadlines, 30 s and 3 s / 5 s / 6 s by default, and reads them", () => {
+    expect(loadConfig(valid)).toEqual(
+      expect.objectContaining({ requestTimeoutMs: 30_000, database: { connectTimeoutMs: 3_000, statementTimeoutMs: 5_000, queryTimeoutMs: 6_000 } }),
+    );
+    const custom = loadConfig({ ...valid, REQUEST_TIMEOUT_MS: "20000", DATABASE_CONNECT_TIMEOUT_MS: "1000", DATABASE_STATEMENT_TIMEOUT_MS: "8000", DATABASE_QUERY_TIMEOUT_MS: "9000" });
+    expect(custom).toEqual(expect.objectContaining({ requestTimeoutMs: 20_000, database: { connectTimeoutMs: 1_000, statementTimeoutMs: 8_000, queryTimeoutMs: 9_000 } }));
+  });
+
+  it("gives Redis commands a 1 s deadline by default, and reads it", () => {
+    expect(loadConfig({ ...valid, REDIS_URL: "redis://cache.internal:6379" }).redis).toEqual({ url: "redis://cache.internal:6379", keyPrefix: "authbridge:", commandTimeoutMs: 1_000 });
+    expect(loadConfig({ ...valid, REDIS_URL: "redis://cache.internal:6379", REDIS_COMMAND_TIMEOUT_MS: "250" }).redis?.commandTimeoutMs).toBe(250);
+  });
+
+  it.each([
+    [{ REQUEST_TIMEOUT_MS: "500" }, 'REQUEST_TIMEOUT_MS must be a whole number from 1000 to 300000, but it is "500".'],
+    [{ DATABASE_QUERY_TIMEOUT_MS: "soon" }, 'DATABASE_QUERY_TIMEOUT_MS must be a whole number from 100 to 300000, but it is "soon".'],
+    [
+      { DATABASE_STATEMENT_TIMEOUT_MS: "6000" },
+      "DATABASE_QUERY_TIMEOUT_MS (6000) must be greater than DATABASE_STATEMENT_TIMEOUT_MS (6000): a server that answers should cancel a slow statement itself",
+    ],
+    [
+      { REQUEST_TIMEOUT_MS: "9000" },
+      "REQUEST_TIMEOUT_MS (9000) must be greater than DATABASE_CONNECT_TIMEOUT_MS + DATABASE_QUERY_TIMEOUT_MS (9000): a request must have time to wait for a connection and a query",
+    ],
+  ])("refuses deadlines %j with a full sentence", (override, message) => {
+    expect(problems({ ...valid, ...override })).toContain(message);
   });
 
   it("stops the process with the message and no stack trace", () => {

@@ -24,6 +24,11 @@ export class ApiError extends Error {
     this.code = problem.code ?? "unknown";
     this.detail = problem.detail ?? "";
   }
+
+  /** Whether the same request may succeed later unchanged: 429, and 502..504 (a server or its dependency not answering). */
+  get retryable(): boolean {
+    return this.status === 429 || (this.status >= 502 && this.status <= 504);
+  }
 }
 
 /** 401: no token, or one that is expired or invalid (after one renewal and retry), or no session at the auth-service. */
@@ -71,6 +76,23 @@ export class RateLimitError extends ApiError {
   }
 }
 
+/**
+ * 503: the service, or something it depends on, cannot answer right now
+ * (`database_unavailable`, `auth_unavailable`, `deadline_exceeded`): retry
+ * after `retryAfterSeconds`. It says nothing about the session: a 503 from
+ * the auth-service's token endpoint never means "signed out" (that is an
+ * AuthenticationError, 401), so keep the user signed in and retry.
+ */
+export class ServiceUnavailableError extends ApiError {
+  override name = "ServiceUnavailableError";
+  constructor(
+    problem: Problem,
+    readonly retryAfterSeconds: number | undefined,
+  ) {
+    super(problem);
+  }
+}
+
 /** Retry-After as seconds: a number of seconds or an HTTP date; undefined when absent or unreadable. */
 function retryAfterSeconds(header: string | null): number | undefined {
   const value = header?.trim();
@@ -110,6 +132,8 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
       return new ValidationError(problem);
     case 429:
       return new RateLimitError(problem, retryAfterSeconds(response.headers.get("retry-after")));
+    case 503:
+      return new ServiceUnavailableError(problem, retryAfterSeconds(response.headers.get("retry-after")));
     default:
       return new ApiError(problem);
   }

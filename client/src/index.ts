@@ -6,6 +6,7 @@ export {
   errorFromResponse,
   NotFoundError,
   RateLimitError,
+  ServiceUnavailableError,
   ValidationError,
   type FieldError,
   type Problem,

@@ -6,11 +6,17 @@
 // WebAssembly and maps its rows in JavaScript, which costs about 0.1 ms of CPU
 // for a findUnique and 0.6 ms for a page of 20 posts; a prepared statement on
 // the same connection costs about 0.05 ms. See docs/benchmarks.md.
-import { createDatabase as openDatabase, type Database as ServiceDatabase } from "@authbridge/service-kit";
+import { createDatabase as openDatabase, type DatabaseDeadlines, type Database as ServiceDatabase } from "@authbridge/service-kit";
 import { PrismaClient } from "./generated/prisma/client.js";
 
 export type Database = ServiceDatabase<PrismaClient>;
 
-export function createDatabase(databaseUrl: string): Database {
-  return openDatabase(databaseUrl, (adapter) => new PrismaClient({ adapter }));
+export function createDatabase(databaseUrl: string, deadlines?: DatabaseDeadlines): Database {
+  return openDatabase(
+    databaseUrl,
+    (adapter) => new PrismaClient({ adapter }),
+    deadlines
+      ? { connectionTimeoutMillis: deadlines.connectTimeoutMs, statementTimeoutMillis: deadlines.statementTimeoutMs, queryTimeoutMillis: deadlines.queryTimeoutMs }
+      : {},
+  );
 }

@@ -39,7 +39,7 @@ export function createResourceService(
   config: ResourceServiceConfig,
   logger: Logger = createLogger("resource-service", config.logLevel),
 ): ResourceService {
-  const db = createDatabase(config.databaseUrl);
+  const db = createDatabase(config.databaseUrl, config.database);
   const { revocations: feed } = config.auth;
   const revocations = feed && redisRevocations({ ...feed, clockToleranceSeconds: config.auth.clockToleranceSeconds, logger: logger.child({ component: "revocations" }) });
   const verifier = createVerifierFromConfig(config, logger, revocations);

@@ -62,6 +62,29 @@ describe("configuration", () => {
     expect(text).not.toContain("short-secret");
   });
 
+  it("gives every request and the database deadlines, 30 s and 3 s / 5 s / 6 s by default, and reads them", () => {
+    expect(loadConfig(valid)).toEqual(
+      expect.objectContaining({ requestTimeoutMs: 30_000, database: { connectTimeoutMs: 3_000, statementTimeoutMs: 5_000, queryTimeoutMs: 6_000 } }),
+    );
+    const custom = loadConfig({ ...valid, REQUEST_TIMEOUT_MS: "20000", DATABASE_CONNECT_TIMEOUT_MS: "1000", DATABASE_STATEMENT_TIMEOUT_MS: "8000", DATABASE_QUERY_TIMEOUT_MS: "9000" });
+    expect(custom).toEqual(expect.objectContaining({ requestTimeoutMs: 20_000, database: { connectTimeoutMs: 1_000, statementTimeoutMs: 8_000, queryTimeoutMs: 9_000 } }));
+  });
+
+  it.each([
+    [{ REQUEST_TIMEOUT_MS: "500" }, 'REQUEST_TIMEOUT_MS must be a whole number from 1000 to 300000, but it is "500".'],
+    [{ DATABASE_QUERY_TIMEOUT_MS: "soon" }, 'DATABASE_QUERY_TIMEOUT_MS must be a whole number from 100 to 300000, but it is "soon".'],
+    [
+      { DATABASE_STATEMENT_TIMEOUT_MS: "6000" },
+      "DATABASE_QUERY_TIMEOUT_MS (6000) must be greater than DATABASE_STATEMENT_TIMEOUT_MS (6000): a server that answers should cancel a slow statement itself",
+    ],
+    [
+      { REQUEST_TIMEOUT_MS: "9000" },
+      "REQUEST_TIMEOUT_MS (9000) must be greater than DATABASE_CONNECT_TIMEOUT_MS + DATABASE_QUERY_TIMEOUT_MS (9000): a request must have time to wait for a connection and a query",
+    ],
+  ])("refuses deadlines %j with a full sentence", (override, message) => {
+    expect(problems({ ...valid, ...override })).toContain(message);
+  });
+
   it("stops the process with the message and no stack trace", () => {
     const server = fileURLToPath(new URL("../src/server.ts", import.meta.url));
     const result = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", server], {

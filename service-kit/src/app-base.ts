@@ -5,18 +5,20 @@
 // never a reflection of any origin).
 //
 // Every request pays for this chain before any route runs, so it is kept to
-// three small middleware functions: the request log line, helmet's headers
-// (computed once: they do not depend on the request) and CORS (only for
-// requests that name an origin; without one the cors package does nothing).
+// four small middleware functions: the request log line, the request's
+// deadline (one timer), helmet's headers (computed once: they do not depend on
+// the request) and CORS (only for requests that name an origin; without one
+// the cors package does nothing).
 import cors from "cors";
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { requestLogger } from "./logger.js";
+import { DEADLINE_ANSWERED, HttpProblem, sendProblem } from "./problem.js";
 import type { ServiceSettings } from "./settings.js";
 
 export interface BaseAppOptions {
-  settings: Pick<ServiceSettings, "trustProxy" | "corsOrigins">;
+  settings: Pick<ServiceSettings, "trustProxy" | "corsOrigins" | "requestTimeoutMs">;
   logger: Logger;
   /** Whether browsers may send cookies (the auth-service) or not (bearer-token APIs). */
   credentials: boolean;
@@ -30,6 +32,7 @@ export function createBaseApp({ settings, logger, credentials, allowedHeaders, e
   app.set("trust proxy", settings.trustProxy);
   app.set("query parser", "simple");
   app.use(requestLogger(logger));
+  app.use(requestDeadline(settings.requestTimeoutMs));
   app.use(fixedHeaders(helmet()));
   const allowed = new Set(settings.corsOrigins);
   const corsMiddleware = cors({
@@ -62,6 +65,28 @@ export function fixedHeaders(middleware: RequestHandler): RequestHandler {
   if (!passedOn) throw new Error("fixedHeaders: the middleware did not pass the request on synchronously, so its headers cannot be recorded.");
   return (_req, res, next) => {
     for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
+}
+
+
+/**
+ * The last resort against a request that hangs: a request with no answer
+ * started within `timeoutMs` is answered 503 deadline_exceeded, with
+ * Retry-After. Every dependency has a deadline of its own, shorter than this
+ * (see postgres.ts, and the auth-service's Redis); this one catches what none
+ * of them does. Its handler goes on to its end; errorHandler drops what it
+ * sends or throws afterwards.
+ */
+export function requestDeadline(timeoutMs: number): RequestHandler {
+  const seconds = Math.ceil(timeoutMs / 1000);
+  return (_req, res, next) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      res.locals[DEADLINE_ANSWERED] = true;
+      sendProblem(res, new HttpProblem(503, "deadline_exceeded", `The request was not answered within ${seconds} s; try again shortly.`, { "Retry-After": "5" }));
+    }, timeoutMs);
+    res.once("close", () => clearTimeout(timer));
     next();
   };
 }

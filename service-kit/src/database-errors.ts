@@ -13,16 +13,41 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 /** The driver adapter's kinds for the same, and node-postgres's socket errors. */
 const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
-const UNAVAILABLE_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P03"]);
+/**
+ * Socket errors, and PostgreSQL's SQLSTATEs for the same: 57014 a statement
+ * cancelled (statement_timeout), 57P01..57P03 the server shutting down or
+ * starting, 53300 too many connections.
+ */
+const UNAVAILABLE_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57014", "57P01", "57P02", "57P03", "53300"]);
+/**
+ * node-postgres's and pg-pool's own messages for a database that does not
+ * answer: a query past query_timeout, no connection within
+ * connectionTimeoutMillis (from the pool, or a new one), a connection that
+ * broke or was closed under a query.
+ */
+const UNAVAILABLE_MESSAGES = /Connection terminated|connect ECONNREFUSED|^Query read timeout$|^timeout exceeded when trying to connect$|is not queryable$/;
 
-function isUnavailable(error: unknown, depth = 0): boolean {
+/** Whether `error` (from node-postgres, Prisma or its driver adapter, however wrapped) means the database cannot answer right now. */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== "object" || error === null || depth > 4) return false;
-  const { code, kind, cause, meta, message } = error as { code?: unknown; kind?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown }; message?: unknown };
+  const { code, originalCode, kind, cause, meta, message } = error as {
+    code?: unknown;
+    originalCode?: unknown;
+    kind?: unknown;
+    cause?: unknown;
+    meta?: { driverAdapterError?: unknown };
+    message?: unknown;
+  };
   if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
+  if (typeof originalCode === "string" && UNAVAILABLE_ERRNOS.has(originalCode)) return true;
   if (typeof kind === "string" && UNAVAILABLE_KINDS.has(kind)) return true;
-  if (typeof message === "string" && /Connection terminated|connect ECONNREFUSED/.test(message)) return true;
-  return isUnavailable(cause, depth + 1) || isUnavailable(meta?.driverAdapterError, depth + 1);
+  if (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) return true;
+  return isDatabaseUnavailable(cause, depth + 1) || isDatabaseUnavailable(meta?.driverAdapterError, depth + 1);
 }
 
-export const databaseUnavailable: ProblemMapper = (error) =>
-  isUnavailable(error) ? new HttpProblem(503, "database_unavailable", "The database is unreachable; try again shortly.", { "Retry-After": "5" }) : undefined;
+/** The answer to a request the database could not serve: 503 database_unavailable, retry in 5 s. */
+export function databaseUnavailableProblem(): HttpProblem {
+  return new HttpProblem(503, "database_unavailable", "The database is unreachable; try again shortly.", { "Retry-After": "5" });
+}
+
+export const databaseUnavailable: ProblemMapper = (error) => (isDatabaseUnavailable(error) ? databaseUnavailableProblem() : undefined);

@@ -2,8 +2,21 @@
 // client on it (through Prisma's driver adapter) and prepared statements on
 // the same connections for the reads that sit on a hot path. One set of
 // connections, one set of limits, configured in one place.
+//
+// Every wait on the database has a deadline, so that a database that stalls
+// (a partition, a lock, a paused VM: connections stay open and nothing
+// answers) never hangs a request:
+// - waiting for a connection, new or pooled: `connectionTimeoutMillis`;
+// - a statement PostgreSQL itself runs too long: `statement_timeout`, which
+//   PostgreSQL cancels (the connection stays usable);
+// - a query nobody answers: `query_timeout`, after which the connection is
+//   closed. A connection with an unanswered query is never used again:
+//   node-postgres would queue the next query behind the stuck one, and
+//   libraries that check connections out themselves (Kysely, Prisma's
+//   transactions) hand it back to the pool as if it were healthy.
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { isDatabaseUnavailable } from "./database-errors.js";
 import { answersWithin } from "./health.js";
 
 export interface PoolOptions {
@@ -13,7 +26,25 @@ export interface PoolOptions {
   connectionTimeoutMillis?: number;
   /** How long an idle connection is kept, in ms. Default 30,000. */
   idleTimeoutMillis?: number;
+  /** PostgreSQL cancels a statement that runs longer (its statement_timeout), in ms. Default 5,000. */
+  statementTimeoutMillis?: number;
+  /**
+   * A query unanswered this long fails with "Query read timeout" and its
+   * connection is closed, in ms. Default 6,000. Longer than the statement
+   * timeout, so that a server that answers cancels a slow statement itself.
+   */
+  queryTimeoutMillis?: number;
+  /**
+   * Hears every failure that means "the database cannot answer" (see
+   * isDatabaseUnavailable), in the async context of the caller that waited
+   * for it: for code that must tell such a failure from an empty answer when a
+   * library swallows the error (Better Auth's session lookup).
+   */
+  onUnavailable?: (error: unknown) => void;
 }
+
+/** The defaults of PoolOptions' deadlines, in ms. */
+export const DATABASE_DEADLINES = { connectTimeoutMs: 3_000, statementTimeoutMs: 5_000, queryTimeoutMs: 6_000 } as const;
 
 /**
  * A named query: prepared once per connection on first use, then executed by
@@ -65,15 +96,23 @@ export function createDatabase<Prisma extends { $disconnect(): Promise<void> }>(
   // Dates written through this pool are sent as UTC too (node-postgres's
   // default, which is process-wide, would send local time).
   pg.defaults.parseInputDatesAsUTC = true;
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    max: options.max ?? 10,
-    // Fail fast when PostgreSQL is unreachable, so requests and readiness
-    // answer 503 promptly instead of hanging.
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 3_000,
-    idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
-    types,
-  });
+  const pool = new DeadlinePool(
+    {
+      connectionString: databaseUrl,
+      max: options.max ?? 10,
+      // Fail fast when PostgreSQL is unreachable, so requests and readiness
+      // answer 503 promptly instead of hanging.
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? DATABASE_DEADLINES.connectTimeoutMs,
+      idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
+      statement_timeout: options.statementTimeoutMillis ?? DATABASE_DEADLINES.statementTimeoutMs,
+      query_timeout: options.queryTimeoutMillis ?? DATABASE_DEADLINES.queryTimeoutMs,
+      // A peer gone for good behind a partition is noticed on idle connections too.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      types,
+    },
+    options.onUnavailable ?? (() => undefined),
+  );
   const prisma = createPrisma(new PrismaPg(pool));
   const query = async <Row>(statement: PreparedQuery<Row>, values: readonly unknown[]): Promise<Row[]> =>
     (await pool.query({ name: statement.name, text: statement.text, values: [...values] })).rows as Row[];
@@ -86,5 +125,75 @@ export function createDatabase<Prisma extends { $disconnect(): Promise<void> }>(
       await prisma.$disconnect();
       await pool.end();
     },
+  };
+}
+
+const QUERY_TIMEOUT_MESSAGE = "Query read timeout";
+
+/** Calls `report` with a rejection that means "the database cannot answer", then passes the rejection on. */
+function reporting<T>(result: T, report: (error: unknown) => void): T {
+  if (!(result instanceof Promise)) return result;
+  return result.catch((error: unknown) => {
+    if (isDatabaseUnavailable(error)) report(error);
+    throw error;
+  }) as T;
+}
+
+/**
+ * A pool whose connections are closed when a query on them goes unanswered,
+ * and which reports "unavailable" failures of connect() and query() (promise
+ * forms: the callback forms are pg-pool's own plumbing) to `onUnavailable`.
+ */
+class DeadlinePool extends pg.Pool {
+  constructor(
+    config: pg.PoolConfig,
+    private readonly report: (error: unknown) => void,
+  ) {
+    super({ ...config, Client: deadlineClient(report) });
+  }
+
+  override connect(...args: any[]): any {
+    return reporting((super.connect as (...rest: unknown[]) => unknown)(...args), this.report);
+  }
+
+  override query(...args: any[]): any {
+    return reporting((super.query as (...rest: unknown[]) => unknown)(...args), this.report);
+  }
+}
+
+/**
+ * node-postgres's Client, closed as soon as one of its queries times out
+ * (query_timeout). pg only fails the query: the connection stays checked out,
+ * or goes back to the pool, with the unanswered query still in front of every
+ * later one. Ending the client closes the socket at once (it has a query in
+ * flight) without an 'error' event, and pg-pool drops a client that is ending
+ * when it is released, whoever holds it.
+ */
+function deadlineClient(onUnavailable: (error: unknown) => void): typeof pg.Client {
+  return class DeadlineClient extends pg.Client {
+    override query(...args: any[]): any {
+      const callbackAt = args.findIndex((arg) => typeof arg === "function");
+      if (callbackAt >= 0) {
+        const callback = args[callbackAt] as (error: unknown, result?: unknown) => void;
+        args[callbackAt] = (error: unknown, result?: unknown) => {
+          this.abandonIfTimedOut(error);
+          callback(error, result);
+        };
+        return (super.query as (...rest: unknown[]) => unknown)(...args);
+      }
+      const result = (super.query as (...rest: unknown[]) => unknown)(...args);
+      if (!(result instanceof Promise)) return result;
+      return reporting(
+        result.catch((error: unknown) => {
+          this.abandonIfTimedOut(error);
+          throw error;
+        }),
+        onUnavailable,
+      );
+    }
+
+    private abandonIfTimedOut(error: unknown): void {
+      if (error instanceof Error && error.message === QUERY_TIMEOUT_MESSAGE) void this.end().catch(() => undefined);
+    }
   };
 }

@@ -6,6 +6,9 @@ import type { Logger } from "pino";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
+/** Set on `res.locals` when the request's deadline answered for it (see app-base.ts): whatever its handler does later is dropped. */
+export const DEADLINE_ANSWERED = "authbridge:deadlineAnswered";
+
 export interface ProblemBody {
   type: string;
   title: string;
@@ -122,6 +125,12 @@ export type ProblemMapper = (error: unknown) => HttpProblem | undefined;
  */
 export function errorHandler(logger: Logger, mappers: ProblemMapper[] = []): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
+    if (res.locals[DEADLINE_ANSWERED] === true) {
+      // Answered 503 by the request's deadline: what the handler threw after it
+      // (its own answer, refused as "headers already sent") goes nowhere.
+      logger.debug({ err: error, reqId: req.id }, "an error after the request's deadline had answered");
+      return;
+    }
     if (res.headersSent) {
       next(error);
       return;

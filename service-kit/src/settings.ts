@@ -1,8 +1,10 @@
 // The settings every service reads the same way: where it listens, who may
-// call it from a browser, which proxies it trusts, how it logs and stops, and
-// where its metrics are served.
+// call it from a browser, which proxies it trusts, how it logs and stops,
+// where its metrics are served, and how long a request and its database may
+// take.
 import { z } from "zod";
 import { ConfigError, integer, list, logLevel, origins, parseTrustProxy } from "./config.js";
+import { DATABASE_DEADLINES } from "./postgres.js";
 
 /**
  * Where /metrics is served (see metrics.ts). Off unless METRICS_PORT or
@@ -18,6 +20,16 @@ export interface MetricsSettings {
   token: string | undefined;
 }
 
+/** The database's deadlines (see postgres.ts), in ms. */
+export interface DatabaseDeadlines {
+  /** DATABASE_CONNECT_TIMEOUT_MS: waiting for a connection, pooled or new. */
+  connectTimeoutMs: number;
+  /** DATABASE_STATEMENT_TIMEOUT_MS: PostgreSQL cancels a longer statement. */
+  statementTimeoutMs: number;
+  /** DATABASE_QUERY_TIMEOUT_MS: an unanswered query fails and its connection is closed. */
+  queryTimeoutMs: number;
+}
+
 export interface ServiceSettings {
   host: string;
   port: number;
@@ -31,6 +43,9 @@ export interface ServiceSettings {
   /** How long to keep serving (readiness already 503) after SIGTERM before closing the port. */
   shutdownDelayMs: number;
   metrics: MetricsSettings;
+  /** REQUEST_TIMEOUT_MS: a request not answered by then gets 503 deadline_exceeded (the last resort). */
+  requestTimeoutMs: number;
+  database: DatabaseDeadlines;
 }
 
 const unsetIfEmpty = (value: string | undefined) => (value === "" ? undefined : value);
@@ -62,6 +77,10 @@ export function serviceEnvShape(defaultPort: number) {
     LOG_LEVEL: logLevel,
     SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", 0, 120_000, 10_000),
     SHUTDOWN_DELAY_MS: integer("SHUTDOWN_DELAY_MS", 0, 60_000, 0),
+    REQUEST_TIMEOUT_MS: integer("REQUEST_TIMEOUT_MS", 1_000, 300_000, 30_000),
+    DATABASE_CONNECT_TIMEOUT_MS: integer("DATABASE_CONNECT_TIMEOUT_MS", 100, 60_000, DATABASE_DEADLINES.connectTimeoutMs),
+    DATABASE_STATEMENT_TIMEOUT_MS: integer("DATABASE_STATEMENT_TIMEOUT_MS", 100, 300_000, DATABASE_DEADLINES.statementTimeoutMs),
+    DATABASE_QUERY_TIMEOUT_MS: integer("DATABASE_QUERY_TIMEOUT_MS", 100, 300_000, DATABASE_DEADLINES.queryTimeoutMs),
     METRICS_PORT: optionalPort("METRICS_PORT"),
     METRICS_HOST: z.string().optional().transform(unsetIfEmpty),
     METRICS_TOKEN: z
@@ -85,6 +104,17 @@ export function serviceSettings(e: ServiceEnv): ServiceSettings {
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
     throw new ConfigError(`METRICS_PORT must differ from PORT (both are ${e.PORT}): metrics are served on a listener of their own.`);
   }
+  if (e.DATABASE_QUERY_TIMEOUT_MS <= e.DATABASE_STATEMENT_TIMEOUT_MS) {
+    throw new ConfigError(
+      `DATABASE_QUERY_TIMEOUT_MS (${e.DATABASE_QUERY_TIMEOUT_MS}) must be greater than DATABASE_STATEMENT_TIMEOUT_MS (${e.DATABASE_STATEMENT_TIMEOUT_MS}): a server that answers should cancel a slow statement itself, keeping the connection, before the service gives up on it and closes the connection.`,
+    );
+  }
+  const databaseBudget = e.DATABASE_CONNECT_TIMEOUT_MS + e.DATABASE_QUERY_TIMEOUT_MS;
+  if (e.REQUEST_TIMEOUT_MS <= databaseBudget) {
+    throw new ConfigError(
+      `REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS}) must be greater than DATABASE_CONNECT_TIMEOUT_MS + DATABASE_QUERY_TIMEOUT_MS (${databaseBudget}): a request must have time to wait for a connection and a query, so that a stalled database is answered as such (503 database_unavailable) before the request's own deadline.`,
+    );
+  }
   return {
     host: e.HOST,
     port: e.PORT,
@@ -94,5 +124,7 @@ export function serviceSettings(e: ServiceEnv): ServiceSettings {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? e.HOST, token: e.METRICS_TOKEN },
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    database: { connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS, queryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS },
   };
 }

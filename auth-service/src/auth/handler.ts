@@ -5,15 +5,21 @@
 //   (TRUST_PROXY-aware), overwriting whatever the client sent;
 // - every error Better Auth answers becomes application/problem+json (its
 //   `code` and `message` stay, so Better Auth's own client keeps working), and
-//   responses are marked no-store (sessions and tokens must never be cached).
+//   responses are marked no-store (sessions and tokens must never be cached);
+// - a request the database failed at any point is answered 503
+//   database_unavailable, never 401: Better Auth's session lookup swallows
+//   database errors as "no session" (see dependency-failures.ts).
 // Each answer can be observed (status, problem code, whether it hands out a
 // token), for metrics; never its body or headers' values.
 import type { Request, RequestHandler } from "express";
 import { isAPIError } from "better-auth/api";
 import { fromNodeHeaders } from "better-auth/node";
 import { getRequest, setResponse } from "better-call/node";
-import { HttpProblem, PROBLEM_CONTENT_TYPE, problemType, statusTitle } from "@authbridge/service-kit";
+import { databaseUnavailableProblem, HttpProblem, PROBLEM_CONTENT_TYPE, problemType, statusTitle } from "@authbridge/service-kit";
 import { CLIENT_IP_HEADER, type Auth } from "./better-auth.js";
+import { watchDatabase } from "./dependency-failures.js";
+
+const DATABASE_FAILED: AuthAnswer = { status: 503, code: "database_unavailable", jwtHeader: false };
 
 /** What Better Auth answered a request, as far as metrics may know it. */
 export interface AuthAnswer {
@@ -27,8 +33,19 @@ export interface AuthAnswer {
 export function betterAuthHandler(auth: Auth, baseUrl: string, onAnswer?: (req: Request, answer: AuthAnswer) => void): RequestHandler {
   return async (req, res, next) => {
     req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "";
+    const { outcome, databaseFailed } = await watchDatabase(() => auth.handler(getRequest({ base: baseUrl, request: req })));
+    if (databaseFailed) {
+      if (outcome.status === "fulfilled") await outcome.value.body?.cancel();
+      onAnswer?.(req, DATABASE_FAILED);
+      next(databaseUnavailableProblem());
+      return;
+    }
+    if (outcome.status === "rejected") {
+      next(outcome.reason);
+      return;
+    }
     try {
-      const response = await auth.handler(getRequest({ base: baseUrl, request: req }));
+      const response = outcome.value;
       const { normalized, code } = await normalize(response);
       onAnswer?.(req, { status: normalized.status, code, jwtHeader: normalized.headers.has("set-auth-jwt") });
       await setResponse(res, normalized);
@@ -52,11 +69,17 @@ export function tokenHandler(auth: Auth, onAnswer?: (req: Request, answer: AuthA
     let status = 200;
     let headers: Headers;
     let body: Record<string, unknown>;
-    try {
-      const result = await auth.api.getToken({ headers: fromNodeHeaders(req.headers), returnHeaders: true });
-      headers = new Headers(result.headers);
-      body = result.response;
-    } catch (error: unknown) {
+    const { outcome, databaseFailed } = await watchDatabase(() => auth.api.getToken({ headers: fromNodeHeaders(req.headers), returnHeaders: true }));
+    if (databaseFailed) {
+      onAnswer?.(req, DATABASE_FAILED);
+      next(databaseUnavailableProblem());
+      return;
+    }
+    if (outcome.status === "fulfilled") {
+      headers = new Headers(outcome.value.headers);
+      body = outcome.value.response;
+    } else {
+      const error = outcome.reason;
       if (!isAPIError(error) || error.statusCode >= 500) {
         next(error);
         return;

@@ -54,7 +54,7 @@ export function revocationPublisher(redis: RedisConnection, logger: Logger, opti
   async function send(sid: string): Promise<void> {
     const now = clock();
     const until = now + lifetimeMs;
-    await redis.client.eval(PUBLISH, { keys: [key], arguments: [sid, String(until), String(now), JSON.stringify({ sid, until })] });
+    await redis.run((client) => client.eval(PUBLISH, { keys: [key], arguments: [sid, String(until), String(now), JSON.stringify({ sid, until })] }));
   }
 
   async function flushPending(): Promise<void> {

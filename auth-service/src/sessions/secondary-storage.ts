@@ -32,7 +32,7 @@ export interface SessionCache extends SecondaryStorage {
 }
 
 export function redisSecondaryStorage(redis: RedisConnection, logger: Logger): SessionCache {
-  const { client } = redis;
+  const { client, run } = redis;
   const prefix = `${redis.keyPrefix}session-cache:`;
   let dirty = false;
   let flushing: Promise<void> | undefined;
@@ -50,7 +50,7 @@ export function redisSecondaryStorage(redis: RedisConnection, logger: Logger): S
     do {
       skippedDelete = false;
       for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-        if (keys.length > 0) dropped += await client.del(keys);
+        if (keys.length > 0) dropped += await run((redis) => redis.del(keys));
       }
     } while (skippedDelete);
     dirty = false;
@@ -85,22 +85,23 @@ export function redisSecondaryStorage(redis: RedisConnection, logger: Logger): S
     get dirty() {
       return dirty;
     },
-    get: (key) => guarded(() => client.get(prefix + key), null),
-    getAndDelete: (key) => guarded(() => client.getDel(prefix + key), null),
+    get: (key) => guarded(() => run((redis) => redis.get(prefix + key)), null),
+    getAndDelete: (key) => guarded(() => run((redis) => redis.getDel(prefix + key)), null),
     // Fail open, as the rate limits do: one hit counted.
-    increment: (key, ttl) => guarded(async () => Number(await client.eval(INCREMENT, { keys: [prefix + key], arguments: [String(Math.max(1, Math.ceil(ttl)))] })), 1),
+    increment: (key, ttl) =>
+      guarded(async () => Number(await run((redis) => redis.eval(INCREMENT, { keys: [prefix + key], arguments: [String(Math.max(1, Math.ceil(ttl)))] }))), 1),
     async set(key, value, ttl) {
       await guarded(async () => {
-        if (ttl === undefined) await client.set(prefix + key, value);
+        if (ttl === undefined) await run((redis) => redis.set(prefix + key, value));
         // Better Auth passes 0 for a session with under a second left: never "no expiry".
-        else if (ttl > 0) await client.set(prefix + key, value, { expiration: { type: "EX", value: Math.ceil(ttl) } });
-        else await client.del(prefix + key);
+        else if (ttl > 0) await run((redis) => redis.set(prefix + key, value, { expiration: { type: "EX", value: Math.ceil(ttl) } }));
+        else await run((redis) => redis.del(prefix + key));
       }, undefined);
     },
     async delete(key) {
       // While dirty the delete is not even tried: the flush removes the key.
       if (dirty) skippedDelete = true;
-      await guarded(() => client.del(prefix + key), 0);
+      await guarded(() => run((redis) => redis.del(prefix + key)), 0);
     },
     close() {
       clearInterval(retry);

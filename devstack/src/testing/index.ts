@@ -7,3 +7,4 @@ export { CuttableProxy, proxiedDatabase } from "./cuttable-proxy.js";
 export { HOSTILE_CHARACTERS, rawRequest, seededBytes, seededRandom, seededText, UNSTORABLE } from "./hostile.js";
 export { forkService, stopService } from "../service-process.js";
 export { eventually } from "./eventually.js";
+export { freezable, freezableProcess, startPrivatePostgres, startPrivateRedis, type Freezable, type PrivatePostgres, type PrivateRedis } from "./stall.js";

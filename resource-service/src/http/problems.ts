@@ -45,7 +45,8 @@ export const problemCatalog = {
   validation_failed: { status: 422, when: "invalid or unknown fields or query parameters; `errors` lists each" },
   headers_too_large: { status: 431, when: "the request's headers are larger than 16 KB" },
   internal_error: { status: 500, when: "anything unexpected (logged on the server, never described)" },
-  database_unavailable: { status: 503, when: "PostgreSQL is unreachable; retry after `Retry-After` seconds" },
+  database_unavailable: { status: 503, when: "PostgreSQL is unreachable or does not answer within its deadlines; retry after `Retry-After` seconds" },
+  deadline_exceeded: { status: 503, when: "the request was not answered within its deadline (REQUEST_TIMEOUT_MS), whatever held it up; retry after `Retry-After` seconds" },
   shutting_down: { status: 503, when: "the service is shutting down (readiness only)" },
 } satisfies Record<string, ProblemInfo>;
 
@@ -54,7 +55,7 @@ export type ProblemCode = keyof typeof problemCatalog;
 // Which codes go with what an operation does; the document adds them by these rules.
 
 /** Any request may meet these, before or after routing. */
-export const everyRequestProblems: readonly ProblemCode[] = ["bad_request", "headers_too_large", "internal_error"];
+export const everyRequestProblems: readonly ProblemCode[] = ["bad_request", "headers_too_large", "internal_error", "deadline_exceeded"];
 /** Routes behind requireAuth. */
 export const bearerRequiredProblems: readonly ProblemCode[] = ["invalid_request", "token_missing", "token_expired", "token_invalid", "auth_unavailable"];
 /** Routes behind optionalAuth: no token is an anonymous caller, a bad one is still refused. */

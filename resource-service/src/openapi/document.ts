@@ -261,6 +261,7 @@ const problemHeaders: Partial<Record<ProblemCode, readonly string[]>> = {
   unauthorized: ["WWW-Authenticate"],
   auth_unavailable: ["Retry-After"],
   database_unavailable: ["Retry-After"],
+  deadline_exceeded: ["Retry-After"],
 };
 
 const headerDescriptions: Record<string, string> = {
