@@ -54,7 +54,7 @@ mutate "the signing algorithm switched (EdDSA -> ES256)" \
 mutate "a problem code changed in the resource-service (not_owner -> forbidden)" \
   resource-service/src/posts/policy.ts '"not_owner"' '"forbidden"' provider/resource-service
 mutate "the WWW-Authenticate header dropped" \
-  verifier/src/express/index.ts '{ "WWW-Authenticate": challenge }' '{}' provider/resource-service
+  verifier/src/core/response.ts '{ "WWW-Authenticate": challenge }' '{}' provider/resource-service
 mutate "404 answered where the contract says 403" \
   resource-service/src/posts/policy.ts '  throw new HttpProblem(403, "not_owner", "Only the author of this post may change or delete it.");' '  throw notFound();' provider/resource-service
 

@@ -166,7 +166,12 @@ export function createKeySet(options: KeySetOptions): KeySet {
         entry = keys?.get(kid);
       }
       if (!keys) throw new KeysUnavailableError();
-      if (!entry) throw new InvalidTokenError("unknown_kid", "The token was signed with a key the issuer does not publish.");
+      if (!entry) {
+        // While the issuer cannot be asked, an unknown kid may be a key it created
+        // since (a rotation during the outage): that is no proof the token is bad.
+        if (degraded) throw new KeysUnavailableError("The token was signed with a key this service has not seen, and the issuer's keys cannot be fetched right now; try again shortly.");
+        throw new InvalidTokenError("unknown_kid", "The token was signed with a key the issuer does not publish.");
+      }
       if (entry.alg !== alg) throw new InvalidTokenError("alg_not_allowed", "The token's algorithm does not match its key.");
       return entry.key;
     },

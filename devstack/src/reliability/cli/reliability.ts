@@ -126,7 +126,7 @@ await withTestDatabases(async () => {
       return [
         {
           scenario: `Auth-service down ${outageSeconds} s (JWKS cache ${cacheSeconds} s, cooldown ${cooldownSeconds} s, no token cache)`,
-          result: `${outage.valid.requests} valid requests, ${failures(outage.valid)} errors (${outage.validWhileStale.requests} after the keys went stale); ${outage.unknownKids.requests} unknown kids, all 401; JWKS attempts ${outage.fetchAttempts.join(" + ")} (at most ${outage.maxAttempts} each); outage logged ${outage.outageLogged.join(" + ")}, return logged ${outage.recoveryLogged.join(" + ")}; key created during the outage accepted after the return: ${outage.newKeyAccepted.join(", ")} (refused ${outage.newKeyRefusedFirst.join(" + ")} times first, within one cooldown)`,
+          result: `${outage.valid.requests} valid requests, ${failures(outage.valid)} errors (${outage.validWhileStale.requests} after the keys went stale); ${outage.unknownKids.requests} unknown kids: ${outage.unknownKids.statuses["401"] ?? 0} × 401 (before the first failed JWKS fetch), ${outage.unknownKids.statuses["503"] ?? 0} × 503 (after it); JWKS attempts ${outage.fetchAttempts.join(" + ")} (at most ${outage.maxAttempts} each); outage logged ${outage.outageLogged.join(" + ")}, return logged ${outage.recoveryLogged.join(" + ")}; key created during the outage accepted after the return: ${outage.newKeyAccepted.join(", ")} (refused ${outage.newKeyRefusedFirst.join(" + ")} times first, within one cooldown)`,
           details: outage,
         },
         {

@@ -4,7 +4,8 @@
 //
 //   - valid tokens with known keys keep being accepted, also after the cached
 //     keys went stale (stale-if-error);
-//   - unknown kids are refused, with at most one JWKS attempt per cooldown;
+//   - unknown kids are refused (503 once the issuer is known to be down: the kid
+//     may be a key created since), with at most one JWKS attempt per cooldown;
 //   - each instance logs the outage once, and its end once;
 //   - once the auth-service is back, a key created during the outage (an
 //     immediate rotation) is fetched and its tokens are accepted.
