@@ -29,7 +29,7 @@ describe("the README on what npm test needs", () => {
   });
 
   it("names every test that needs Redis, and every test that needs Chromium", () => {
-    const redis = using(/redis:\/\/127\.0\.0\.1:6379|startFleet\(/);
+    const redis = using(/redis:\/\/127\.0\.0\.1:6379|startFleet\(|startPrivateRedis\(/);
     const chromium = using(/launchChromium\(/);
     expect(redis.length).toBeGreaterThanOrEqual(6);
     expect(chromium.length).toBeGreaterThanOrEqual(1);
