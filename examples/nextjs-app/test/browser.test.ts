@@ -5,6 +5,7 @@
 // (404), someone else's public post refused a change (403), sign-out, and a
 // token renewed while the page stays open. Tokens never reach the page's HTML,
 // its storage or a cookie that scripts can read. Screenshots go to artifacts/.
+// Last, `next start` refuses an invalid configuration.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdir, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -239,5 +240,12 @@ describe("the Next.js app in a browser", () => {
 
   it("threw no error in the page along the way", () => {
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe("next start", () => {
+  it("stops at once when the configuration is invalid, saying what is missing", async () => {
+    const started = startApp(await freePort(), { AUTH_URL: "", API_URL: services.apiUrl });
+    await expect(started).rejects.toThrow(/exited with code 1:[\s\S]*AUTH_URL is required: the service's URL/);
   });
 });
