@@ -11,6 +11,9 @@ const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   images: { unoptimized: true },
+  // `next dev` would otherwise write an AGENTS.md (notes for coding assistants) into the example.
+  agentRules: false,
+  experimental: { agentUpgrade: false },
 };
 
 export default config;
