@@ -2,10 +2,11 @@
 // the real services on ephemeral ports: a signed-out visitor sent to sign in,
 // sign-up and sign-in (and their refusals) in words, a private post listed by
 // the server on its author's behalf, the same post refused to another user
-// (404), someone else's public post refused a change (403), sign-out, and a
-// token renewed while the page stays open. Tokens never reach the page's HTML,
-// its storage or a cookie that scripts can read. Screenshots go to artifacts/.
-// Last, `next start` refuses an invalid configuration.
+// (404), someone else's public post refused a change (403), sign-out, a token
+// renewed while the page stays open, Better Auth's origin check kept through
+// the app's /api/auth, and a session ended in another tab noticed. Tokens
+// never reach the page's HTML, its storage or a cookie that scripts can read.
+// Screenshots go to artifacts/. Last, `next start` refuses an invalid configuration.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdir, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -236,6 +237,32 @@ describe("the Next.js app in a browser", () => {
     await shows(page.locator("#profile-loads"), "loaded 2 times");
     expect(await page.locator("#profile .form-error").innerText()).toBe("");
     expect(await scriptReadable()).not.toMatch(JWT);
+  });
+
+  it("keeps Better Auth's origin check through the app: another site's page cannot sign the user out", async () => {
+    // A cross-site form or fetch names its own origin; the auth-service trusts only the app's.
+    const cookie = (await chromium.context.cookies(app.url)).map(({ name, value }) => `${name}=${value}`).join("; ");
+    const forged = await fetch(`${app.url}/api/auth/sign-out`, { method: "POST", headers: { cookie, origin: "http://evil.example", "content-type": "application/json" }, body: "{}" });
+    expect(forged.status).toBe(403);
+    const token = await fetch(`${app.url}/api/auth/token`, { headers: { cookie } });
+    expect(token.status).toBe(200);
+    expect(token.headers.get("cache-control")).toMatch(/no-store/);
+  });
+
+  it("notices when the session was ended in another tab, and leaves the protected page", async () => {
+    const otherTab = await chromium.context.newPage();
+    await otherTab.goto(`${app.url}/profile`);
+    await otherTab.getByRole("button", { name: "Sign out" }).click();
+    await otherTab.locator("#whoami", { hasText: /^Not signed in$/ }).waitFor();
+    await otherTab.close();
+
+    await shows(page.locator("#notice"), "Your session has ended. Sign in again to continue.");
+    await shows(whoami(), /^Not signed in$/);
+    expect(await page.locator("#token-expires").count()).toBe(0);
+    // Nothing of her session stays on screen: the protected page sends her to sign in.
+    await page.waitForURL(`${app.url}/sign-in?next=%2Fprofile`);
+    expect(await page.locator("#profile").count()).toBe(0);
+    await shot("10-session-ended-elsewhere");
   });
 
   it("threw no error in the page along the way", () => {

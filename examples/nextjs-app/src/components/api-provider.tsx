@@ -10,6 +10,7 @@
 // nothing of one session's tokens, not even a renewal in flight, can serve
 // the next.
 import { ApiClient, AuthenticationError } from "@authbridge/client";
+import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { authClient } from "../lib/auth-client";
 import type { BrowserConfig } from "../lib/config";
@@ -18,6 +19,7 @@ import { tokenTimes, type TokenTimes } from "../lib/token-times";
 /** Where tokens come from: the app's own origin, which forwards to the auth-service. */
 const AUTH_URL = "";
 const TOKEN_PATH = "/api/auth/token";
+const SESSION_ENDED = "Your session has ended. Sign in again to continue.";
 
 export interface SessionApi {
   /** Calls as the signed-in user; null while signed out or while the session is being read. */
@@ -28,6 +30,8 @@ export interface SessionApi {
   token: { times: TokenTimes | null; renewals: number; renewBeforeSeconds: number };
   /** A message for the whole page (the session ended behind its back), or null. */
   notice: string | null;
+  /** Signs out here: the session's end is then no news to announce. */
+  signOut(): ReturnType<typeof authClient.signOut>;
 }
 
 const Context = createContext<SessionApi | null>(null);
@@ -77,9 +81,26 @@ export function ApiProvider({ config, children }: { config: BrowserConfig; child
   const api = current?.api ?? null;
   const mine = received && received.session === current?.owner ? received : null;
 
+  // A session that ends behind the page's back (signed out in another tab,
+  // which Better Auth's client announces to every tab; or a renewal refused)
+  // is said in words, and the server components render again: a protected
+  // page sends the visitor to sign in, so nothing of the session stays on screen.
+  const router = useRouter();
+  const leaving = useRef(false);
+  const previousUser = useRef(userId);
   useEffect(() => {
+    const before = previousUser.current;
+    previousUser.current = userId;
     if (userId) setNotice(null);
-  }, [userId]);
+    if (typeof before === "string" && userId === null && !leaving.current) {
+      setNotice(SESSION_ENDED);
+      router.refresh();
+    }
+  }, [userId, router]);
+  const signOut = useRef(() => {
+    leaving.current = true;
+    return authClient.signOut();
+  }).current;
 
   // The first token as soon as the session is known, then each renewal when
   // the current token is `renewBeforeSeconds` from its expiry. A refused
@@ -91,7 +112,7 @@ export function ApiProvider({ config, children }: { config: BrowserConfig; child
     const timer = setTimeout(() => {
       api.tokens.get().catch((error: unknown) => {
         if (!(error instanceof AuthenticationError)) return;
-        setNotice("Your session has ended. Sign in again to continue.");
+        setNotice(SESSION_ENDED);
         void refetchSession.current();
       });
     }, Math.max(0, renewAt - Date.now()));
@@ -99,8 +120,8 @@ export function ApiProvider({ config, children }: { config: BrowserConfig; child
   }, [api, expiresAt, config.renewBeforeSeconds]);
 
   const value = useMemo<SessionApi>(
-    () => ({ api, anonymous, token: { times: mine?.times ?? null, renewals: Math.max(0, (mine?.count ?? 0) - 1), renewBeforeSeconds: config.renewBeforeSeconds }, notice }),
-    [api, anonymous, mine, config.renewBeforeSeconds, notice],
+    () => ({ api, anonymous, token: { times: mine?.times ?? null, renewals: Math.max(0, (mine?.count ?? 0) - 1), renewBeforeSeconds: config.renewBeforeSeconds }, notice, signOut }),
+    [api, anonymous, mine, config.renewBeforeSeconds, notice, signOut],
   );
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }

@@ -9,14 +9,14 @@ import { useSessionApi } from "./api-provider";
 
 export function SessionBar() {
   const { data, isPending } = authClient.useSession();
-  const { notice } = useSessionApi();
+  const { notice, signOut: endSession } = useSessionApi();
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
 
   const signOut = async () => {
     setBusy(true);
     setError("");
-    const { error: refused } = await authClient.signOut();
+    const { error: refused } = await endSession();
     setBusy(false);
     if (refused) {
       setError(explainAuthError(refused).message);

@@ -43,6 +43,8 @@ export async function forwardToAuthService(request: Request): Promise<Response> 
     if (value !== null) answer.set(name, value);
   }
   for (const cookie of upstream.headers.getSetCookie()) answer.append("set-cookie", cookie);
+  // Tokens and sessions must not sit in a browser's or a proxy's cache.
+  if (!answer.has("cache-control")) answer.set("cache-control", "no-store");
   return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: answer });
 }
 
