@@ -20,12 +20,12 @@ import { tokenTimes, type TokenTimes } from "../lib/token-times";
 const AUTH_URL = "";
 const TOKEN_PATH = "/api/auth/token";
 const SESSION_ENDED = "Your session has ended. Sign in again to continue.";
+/** After a renewal that failed for another reason than the session (the auth-service unreachable). */
+const RETRY_MS = 5_000;
 
 export interface SessionApi {
   /** Calls as the signed-in user; null while signed out or while the session is being read. */
   api: ApiClient | null;
-  /** Calls as an anonymous visitor: it never asks for a token. */
-  anonymous: ApiClient;
   /** The current token's times (never the token), and how many times it was renewed. */
   token: { times: TokenTimes | null; renewals: number; renewBeforeSeconds: number };
   /** A message for the whole page (the session ended behind its back), or null. */
@@ -54,7 +54,6 @@ export function ApiProvider({ config, children }: { config: BrowserConfig; child
   const userId = session.isPending ? undefined : (session.data?.user.id ?? null);
   const [notice, setNotice] = useState<string | null>(null);
   const [received, setReceived] = useState<Received | null>(null);
-  const anonymous = useMemo(() => new ApiClient({ apiUrl: config.apiUrl, authUrl: AUTH_URL, session: false }), [config.apiUrl]);
   const refetchSession = useRef(session.refetch);
   useEffect(() => {
     refetchSession.current = session.refetch;
@@ -97,31 +96,38 @@ export function ApiProvider({ config, children }: { config: BrowserConfig; child
       router.refresh();
     }
   }, [userId, router]);
-  const signOut = useRef(() => {
+  const signOut = useRef(async () => {
     leaving.current = true;
-    return authClient.signOut();
+    const result = await authClient.signOut();
+    if (result.error) leaving.current = false;
+    return result;
   }).current;
 
   // The first token as soon as the session is known, then each renewal when
   // the current token is `renewBeforeSeconds` from its expiry. A refused
-  // renewal means the session ended (signed out in another tab, revoked).
+  // renewal means the session ended (signed out in another tab, revoked); a
+  // failed one (the auth-service unreachable) is tried again a little later.
   const expiresAt = mine?.times.expiresAt;
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!api) return undefined;
     const renewAt = expiresAt === undefined ? Date.now() : expiresAt - config.renewBeforeSeconds * 1000;
     const timer = setTimeout(() => {
       api.tokens.get().catch((error: unknown) => {
-        if (!(error instanceof AuthenticationError)) return;
+        if (!(error instanceof AuthenticationError)) {
+          setTimeout(() => setAttempt((count) => count + 1), RETRY_MS);
+          return;
+        }
         setNotice(SESSION_ENDED);
         void refetchSession.current();
       });
     }, Math.max(0, renewAt - Date.now()));
     return () => clearTimeout(timer);
-  }, [api, expiresAt, config.renewBeforeSeconds]);
+  }, [api, expiresAt, config.renewBeforeSeconds, attempt]);
 
   const value = useMemo<SessionApi>(
-    () => ({ api, anonymous, token: { times: mine?.times ?? null, renewals: Math.max(0, (mine?.count ?? 0) - 1), renewBeforeSeconds: config.renewBeforeSeconds }, notice, signOut }),
-    [api, anonymous, mine, config.renewBeforeSeconds, notice, signOut],
+    () => ({ api, token: { times: mine?.times ?? null, renewals: Math.max(0, (mine?.count ?? 0) - 1), renewBeforeSeconds: config.renewBeforeSeconds }, notice, signOut }),
+    [api, mine, config.renewBeforeSeconds, notice, signOut],
   );
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
