@@ -19,7 +19,7 @@ import { ensureDatabase, migrateIfPending } from "../migrations.js";
 import { portFromEnv, resolvePostgres, type PostgresServer } from "../postgres-server.js";
 import { isProcessAlive } from "../process.js";
 import { bundleService } from "../service-bundle.js";
-import { forkService, stopService } from "../service-process.js";
+import { forkService, stopService, type ServiceName } from "../service-process.js";
 
 const STOP_TIMEOUT_MS = 15_000;
 /** A signal this soon after the first is the same Ctrl-C, delivered twice (see main). */
@@ -97,7 +97,7 @@ async function assertReachable(server: PostgresServer): Promise<void> {
  * learns of it at once, so that a stop during start-up stops it too.
  */
 async function startService(
-  name: string,
+  name: ServiceName,
   entry: string,
   env: NodeJS.ProcessEnv,
   startEnv: Promise<NodeJS.ProcessEnv> | undefined,
@@ -113,7 +113,7 @@ async function startService(
   return { name, child };
 }
 
-const SERVICES = ["auth-service", "resource-service", "demo"] as const;
+const SERVICES = ["auth-service", "resource-service", "demo"] as const satisfies readonly ServiceName[];
 
 /** Builds every service (see service-bundle.ts); a build error names the service and the source line. */
 async function bundleServices(): Promise<Record<(typeof SERVICES)[number], string>> {

@@ -4,7 +4,7 @@
 // URL alone, exactly as in the stack.
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { forkService, stopService } from "../service-process.js";
+import { forkService, stopService, type ServiceName } from "../service-process.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { freePort } from "./http.js";
 
@@ -17,7 +17,7 @@ export interface RunningServices {
   stop(): Promise<void>;
 }
 
-function startProcess(service: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+function startProcess(service: ServiceName, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   return forkService(service, { env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env } });
 }
 
