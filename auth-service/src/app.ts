@@ -12,6 +12,7 @@ import {
   notFound,
   refuseUnstorableText,
   requestBodies,
+  type MetricsEndpoint,
 } from "@authbridge/service-kit";
 import type { Express } from "express";
 import type { Logger } from "pino";
@@ -42,7 +43,8 @@ export interface AppParts {
 export const BODY_LIMIT = 16 * 1024;
 
 
-export function createApp({ config, db, auth, signingKeys, logger, limits, isShuttingDown }: AppParts): Express {
+/** The app, and the metrics listener to open beside it (METRICS_PORT; see service-kit's installMetrics). */
+export function createApp({ config, db, auth, signingKeys, logger, limits, isShuttingDown }: AppParts): { app: Express; metricsEndpoint: MetricsEndpoint | undefined } {
   const app = createBaseApp({
     settings: config,
     logger,
@@ -76,5 +78,5 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
 
   app.use(notFound);
   app.use(errorHandler(logger, [databaseUnavailable, signingUnavailable]));
-  return app;
+  return { app, metricsEndpoint: metrics?.endpoint };
 }
