@@ -2,6 +2,7 @@
 // engine needed; `docker compose config` also runs where the compose CLI is installed).
 // Every compose service with a `build` is checked the same way, so a new service's image is
 // covered as soon as it joins the stack.
+import { JWKS_PATH } from "@authbridge/auth-service/paths";
 import { describe, expect, it } from "@jest/globals";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -475,9 +476,8 @@ describe("docker-compose.yml", () => {
     expect(env("resource-service", "AUTH_ISSUER")).toBe(env("auth-service", "BETTER_AUTH_URL"));
     expect(env("resource-service", "AUTH_AUDIENCE")).toBeTruthy();
     expect(env("resource-service", "AUTH_AUDIENCE")).toBe(env("auth-service", "JWT_AUDIENCE"));
-    const jwksPath = /JWKS_PATH = "([^"]+)"/.exec(read("auth-service/src/keys/routes.ts"))?.[1];
     const [authPort] = containerPorts(service("auth-service"));
-    expect(env("resource-service", "AUTH_JWKS_URL")).toBe(`http://auth-service:${authPort}${jwksPath}`);
+    expect(env("resource-service", "AUTH_JWKS_URL")).toBe(`http://auth-service:${authPort}${JWKS_PATH}`);
     expect(service("resource-service").depends_on).toMatchObject({ "auth-service": { condition: "service_healthy" } });
   });
 

@@ -17,13 +17,13 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
+import { JWKS_PATH } from "@authbridge/auth-service/paths";
 import { nodeArgsFor, packageEntry, repoRoot } from "@authbridge/devstack";
 import { createTestDatabase, freePort, type TestDatabase } from "@authbridge/devstack/testing/runner";
 import { startFront, type Front } from "./front.js";
 import { ServiceInstance } from "./instance.js";
 import { deleteKeysWithPrefix } from "./redis-keys.js";
 
-export const JWKS_PATH = "/api/auth/jwks";
 /** The Redis the tests use (CI starts one there). */
 export const REDIS_URL = "redis://127.0.0.1:6379";
 

@@ -9,6 +9,7 @@
 //    all are ready.
 // 4. Ctrl-C or SIGTERM: services drain and stop first, PostgreSQL last.
 import type { ChildProcess } from "node:child_process";
+import { JWKS_PATH } from "@authbridge/auth-service/paths";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -323,7 +324,7 @@ async function main(): Promise<void> {
         `  demo page          ${demoUrl}`,
         `  auth-service       ${authUrl}`,
         `  resource-service   ${resourceUrl}/api/v1/posts`,
-        `  JWKS               ${authUrl}/api/auth/jwks`,
+        `  JWKS               ${authUrl}${JWKS_PATH}`,
         `  discovery          ${authUrl}/.well-known/openid-configuration`,
         `  PostgreSQL         ${postgres.kind === "embedded" ? redactPassword(postgres.adminUrl) : "(DATABASE_URL)"}`,
         "Press Ctrl-C to stop.",
