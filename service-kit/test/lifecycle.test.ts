@@ -2,7 +2,8 @@
 // listener, over real HTTP on ephemeral ports; runMain in a real child process
 // stopped by a real signal.
 import { describe, expect, it } from "@jest/globals";
-import { expectProblem, freePort, parseMetrics } from "@authbridge/devstack/testing";
+import { isListening } from "@authbridge/devstack";
+import { eventually, expectProblem, freePort, parseMetrics } from "@authbridge/devstack/testing";
 import { fork, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
@@ -10,17 +11,8 @@ import express from "express";
 import { errorHandler, healthRoutes, installMetrics, serviceLifecycle, type LifecycleOptions } from "../src/index.js";
 import { testLogger } from "./helpers.js";
 
-/** Whether something accepts connections on 127.0.0.1:`port`. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
+/** Whether something accepts connections on 127.0.0.1:`port` (a slow machine gets 5 s to answer). */
+const accepts = (port: number) => isListening("127.0.0.1", port, 5_000);
 
 function lifecycleOn(port: number, options: Partial<LifecycleOptions> = {}) {
   const released: string[] = [];
@@ -138,13 +130,6 @@ function runFixture(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () =
   return { child, output: () => output, exit };
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !check(); waited += 50) {
-    if (waited > 60_000) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe("runMain", () => {
   it("reports ready over IPC, and on SIGTERM answers the request in flight, refuses new connections and exits 0", async () => {
     const port = await freePort();
@@ -156,7 +141,7 @@ describe("runMain", () => {
     expect(ready).toEqual({ type: "ready", url: `http://127.0.0.1:${port}` });
 
     const inFlight = fetch(`${ready.url}/slow?ms=1500`);
-    await until(() => service.output().includes("slow request started"), "the slow request to start");
+    await eventually(async () => service.output().includes("slow request started"), "the slow request to start", 60_000);
     service.child.kill("SIGTERM");
     const answer = await inFlight;
     expect({ status: answer.status, connection: answer.headers.get("connection"), body: await answer.json() }).toEqual({ status: 200, connection: "close", body: { done: true } });
