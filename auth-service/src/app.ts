@@ -12,6 +12,7 @@ import {
   notFound,
   refuseUnstorableText,
   requestBodies,
+  type MetricsEndpoint,
 } from "@authbridge/service-kit";
 import type { Express } from "express";
 import type { Logger } from "pino";
@@ -23,7 +24,8 @@ import type { Database } from "./db.js";
 import { discoveryRoutes } from "./discovery.js";
 import { jwksRoutes } from "./keys/routes.js";
 import type { SigningKeys } from "./keys/signing-keys.js";
-import { AUTH_BASE_PATH, authServiceMetrics } from "./http/metrics.js";
+import { AUTH_BASE_PATH, SIGN_IN_PATH, SIGN_UP_PATH, TOKEN_PATH } from "./auth/paths.js";
+import { authServiceMetrics } from "./http/metrics.js";
 import { signingUnavailable } from "./http/problems.js";
 import { credentialRateLimit } from "./http/rate-limit.js";
 import type { SharedLimits } from "./redis.js";
@@ -42,7 +44,8 @@ export interface AppParts {
 export const BODY_LIMIT = 16 * 1024;
 
 
-export function createApp({ config, db, auth, signingKeys, logger, limits, isShuttingDown }: AppParts): Express {
+/** The app, and the metrics listener to open beside it (METRICS_PORT; see service-kit's installMetrics). */
+export function createApp({ config, db, auth, signingKeys, logger, limits, isShuttingDown }: AppParts): { app: Express; metricsEndpoint: MetricsEndpoint | undefined } {
   const app = createBaseApp({
     settings: config,
     logger,
@@ -63,10 +66,10 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
   const credentialLimit = limits
     ? limits.expressLimiter("credentials:", (store) => credentialRateLimit({ ...config.rateLimit, store, logger, onLimited }))
     : credentialRateLimit({ ...config.rateLimit, onLimited });
-  app.post(["/api/auth/sign-in/email", "/api/auth/sign-up/email"], credentialLimit);
-  app.get("/api/auth/token", tokenHandler(auth, authMetrics?.answered));
+  app.post([SIGN_IN_PATH, SIGN_UP_PATH], credentialLimit);
+  app.get(TOKEN_PATH, tokenHandler(auth, authMetrics?.answered));
   app.all(
-    "/api/auth/*splat",
+    `${AUTH_BASE_PATH}/*splat`,
     // A body of any other type would reach Better Auth unparsed and unbounded.
     requestBodies(acceptBodies(["application/json", "application/x-www-form-urlencoded"]), ...jsonBody(BODY_LIMIT), ...formBody(BODY_LIMIT)),
     // NUL or a lone surrogate in what Better Auth would store or look up fails its query (a 500).
@@ -76,5 +79,5 @@ export function createApp({ config, db, auth, signingKeys, logger, limits, isShu
 
   app.use(notFound);
   app.use(errorHandler(logger, [databaseUnavailable, signingUnavailable]));
-  return app;
+  return { app, metricsEndpoint: metrics?.endpoint };
 }

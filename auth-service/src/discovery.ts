@@ -2,7 +2,7 @@
 // it reads jwks_uri and the allowed algorithms from here.
 import { Router } from "express";
 import type { AuthServiceConfig } from "./config.js";
-import { JWKS_PATH } from "./keys/routes.js";
+import { JWKS_PATH } from "./auth/paths.js";
 
 export interface DiscoveryDocument {
   issuer: string;

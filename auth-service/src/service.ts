@@ -2,6 +2,7 @@
 // and a listen/close lifecycle with graceful shutdown. server.ts wires it to
 // the process; tests start it on an ephemeral port.
 import { createLogger, serviceLifecycle, type RunnableService } from "@authbridge/service-kit";
+import type { Express } from "express";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { createAuth, type Auth } from "./auth/better-auth.js";
@@ -19,7 +20,7 @@ export interface AuthService extends RunnableService {
   db: Database;
   auth: Auth;
   signingKeys: SigningKeys;
-  app: ReturnType<typeof createApp>;
+  app: Express;
 }
 
 export function createAuthService(config: AuthServiceConfig, logger: Logger = createLogger("auth-service", config.logLevel)): AuthService {
@@ -66,6 +67,6 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
       await db.close();
     },
   });
-  const app = createApp({ config, db, auth, signingKeys, logger, limits, isShuttingDown: lifecycle.isShuttingDown });
-  return { config, db, auth, signingKeys, logger, app, listen: () => lifecycle.start(app), close: lifecycle.close };
+  const { app, metricsEndpoint } = createApp({ config, db, auth, signingKeys, logger, limits, isShuttingDown: lifecycle.isShuttingDown });
+  return { config, db, auth, signingKeys, logger, app, listen: () => lifecycle.start(app, metricsEndpoint), close: lifecycle.close };
 }

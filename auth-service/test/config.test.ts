@@ -101,7 +101,8 @@ describe("configuration", () => {
   });
 
   it("stops the process with the message and no stack trace", () => {
-    const server = fileURLToPath(new URL("../src/server.ts", import.meta.url));
+    // The package's entry point, as the stack starts it (its TypeScript source under the "source" condition).
+    const server = fileURLToPath(import.meta.resolve("@authbridge/auth-service/server"));
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...valid, BETTER_AUTH_SECRET: "short" };
     const result = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", server], { env, encoding: "utf8", timeout: 30_000 });
     expect(result.status).toBe(1);

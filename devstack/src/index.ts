@@ -2,3 +2,4 @@ export { repoRoot, serviceDatabase, serviceDatabases, withDatabase, type Service
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from "./embedded-postgres.js";
 export { committedMigrations, deployMigrations, dropDatabase, ensureDatabase, migrateIfPending, pendingMigrations } from "./migrations.js";
 export { isListening, portFromEnv, resolvePostgres, type PostgresServer } from "./postgres-server.js";
+export { forkService, nodeArgsFor, packageEntry, stopService, type ForkOptions, type ServiceExit, type ServiceName } from "./service-process.js";

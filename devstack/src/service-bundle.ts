@@ -8,7 +8,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
-import { repoRoot } from "./databases.js";
+import { packageEntry, type ServiceName } from "./service-process.js";
 
 /**
  * npm packages stay external. The bundle is written inside the service's folder
@@ -41,13 +41,17 @@ const ownImportMeta: Plugin = {
   },
 };
 
-/** Builds `service` (e.g. "auth-service") from src/server.ts; returns the file to run (with a source map beside it). */
-export async function bundleService(service: string): Promise<string> {
-  const outDir = path.join(repoRoot, service, "node_modules", ".cache", "authbridge-stack");
+/**
+ * Builds `service` (e.g. "auth-service") from its package's "./server" entry
+ * point (its TypeScript source under the "source" condition, which `npm start`
+ * runs with); returns the file to run (with a source map beside it).
+ */
+export async function bundleService(service: ServiceName): Promise<string> {
+  const outDir = path.join(path.dirname(packageEntry(service, "package.json")), "node_modules", ".cache", "authbridge-stack");
   await mkdir(outDir, { recursive: true });
   const outfile = path.join(outDir, "server.mjs");
   await build({
-    entryPoints: [path.join(repoRoot, service, "src", "server.ts")],
+    entryPoints: [packageEntry(service)],
     outfile,
     bundle: true,
     platform: "node",

@@ -1,9 +1,33 @@
-// A service (auth-service or resource-service) as a child process, run from
-// its TypeScript sources with an IPC channel: it reports "ready" over IPC, and
-// shuts itself down if its parent goes away. Used by `npm start` and by tests.
+// A service (auth-service, resource-service, the demo's server) as a child
+// process with an IPC channel: it reports "ready" over IPC, and shuts itself
+// down if its parent goes away. Used by `npm start`, the tests and the
+// reliability harness. A service is found through its package's "./server"
+// entry point, never by a path into its folder.
 import { fork, type ChildProcess, type StdioOptions } from "node:child_process";
-import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { repoRoot } from "./databases.js";
+
+/** The services of the stack: each is the package @authbridge/<name>, whose "./server" entry point starts it. */
+export type ServiceName = "auth-service" | "resource-service" | "demo";
+
+/**
+ * The file a package's entry point (@authbridge/<service>/<entryPoint>)
+ * resolves to. Under the "source" condition (`npm start`, `npm test`: see the
+ * workspaces' package.json) that is its TypeScript source; without it, its
+ * compiled JavaScript.
+ *
+ * @example
+ * packageEntry("auth-service"); // ".../auth-service/src/server.ts" under --conditions=source
+ * packageEntry("auth-service", "cli/keys"); // the operator's key commands
+ */
+export function packageEntry(service: ServiceName, entryPoint = "server"): string {
+  return fileURLToPath(import.meta.resolve(`@authbridge/${service}/${entryPoint}`));
+}
+
+/** How Node must run `entry`: a TypeScript source through tsx, with workspace packages resolved to their sources. */
+export function nodeArgsFor(entry: string): string[] {
+  return entry.endsWith(".ts") ? ["--conditions=source", "--import", "tsx"] : ["--enable-source-maps"];
+}
 
 export interface ForkOptions {
   env: NodeJS.ProcessEnv;
@@ -12,7 +36,7 @@ export interface ForkOptions {
   /** Learns of the child at once, so a stop during start-up can stop it too. */
   onSpawn?: (child: ChildProcess) => void;
   readyTimeoutMs?: number;
-  /** A built file to run (see bundleService) instead of the service's TypeScript sources through tsx. */
+  /** A built file to run (see bundleService) instead of the service's entry point (packageEntry). */
   entry?: string;
   /**
    * The rest of the environment, known later. The service is forked at once
@@ -27,15 +51,15 @@ export interface ForkOptions {
 const WAIT_FOR_START_ENV = "AUTHBRIDGE_WAIT_FOR_START";
 
 /** Forks `service` and resolves once it reports ready; rejects (and kills it) otherwise. */
-export function forkService(service: string, options: ForkOptions): Promise<ChildProcess> {
+export function forkService(service: ServiceName, options: ForkOptions): Promise<ChildProcess> {
   const output = options.output ?? { stdout: "ignore", stderr: "pipe" };
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
-    const child = fork(options.entry ?? path.join(repoRoot, service, "src", "server.ts"), [], {
+    const entry = options.entry ?? packageEntry(service);
+    const child = fork(entry, [], {
       cwd: repoRoot,
       env: options.startEnv ? { ...options.env, [WAIT_FOR_START_ENV]: "1" } : options.env,
-      // "source": workspace packages resolve to their TypeScript sources.
-      execArgv: options.entry ? ["--enable-source-maps"] : ["--conditions=source", "--import", "tsx"],
+      execArgv: nodeArgsFor(entry),
       stdio: ["ignore", output.stdout, output.stderr, "ipc"] as StdioOptions,
     });
     options.onSpawn?.(child);

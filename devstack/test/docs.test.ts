@@ -10,7 +10,7 @@ const read = (file: string) => readFileSync(path.join(root, file), "utf8");
 
 describe("the README on what npm test needs", () => {
   const readme = read("README.md");
-  const testFiles = ["auth-service", "resource-service", "devstack", "demo", "client", "verifier", "contracts", "examples/express-service"].flatMap((workspace) => {
+  const testFiles = ["auth-service", "resource-service", "devstack", "reliability", "demo", "client", "verifier", "contracts", "examples/express-service"].flatMap((workspace) => {
     const dir = path.join(root, workspace, "test");
     try {
       return readdirSync(dir).filter((name) => name.endsWith(".test.ts")).map((name) => `${workspace}/test/${name}`);
@@ -33,7 +33,7 @@ describe("the README on what npm test needs", () => {
     const chromium = using(/launchChromium\(/);
     expect(redis.length).toBeGreaterThanOrEqual(6);
     expect(chromium.length).toBeGreaterThanOrEqual(1);
-    const named = (file: string) => section.includes(`\`${file}\``) || (/reliability-/.test(file) && section.includes("`devstack/test/reliability-*.test.ts`"));
+    const named = (file: string) => section.includes(`\`${file}\``) || (file.startsWith("reliability/test/") && section.includes("`reliability/test/*.test.ts`"));
     expect({ unnamed: [...redis, ...chromium].filter((file) => !named(file)) }).toEqual({ unnamed: [] });
   });
 });

@@ -1,6 +1,6 @@
 // The resource-service's Express application, built from its parts and never
 // listening itself.
-import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, healthRoutes, installMetrics, jsonBody, notFound, requestBodies } from "@authbridge/service-kit";
+import { acceptBodies, createBaseApp, databaseUnavailable, errorHandler, healthRoutes, installMetrics, jsonBody, notFound, requestBodies, type MetricsEndpoint } from "@authbridge/service-kit";
 import type { Verifier } from "@authbridge/verifier";
 import { optionalAuth, requireAuth } from "@authbridge/verifier/express";
 import type { Express } from "express";
@@ -28,7 +28,8 @@ export interface AppParts {
 /** The largest JSON body accepted, in bytes (a post body is at most 20,000 characters). */
 export const BODY_LIMIT = 64 * 1024;
 
-export function createApp({ config, db, verifier, logger, isShuttingDown }: AppParts): Express {
+/** The app, and the metrics listener to open beside it (METRICS_PORT; see service-kit's installMetrics). */
+export function createApp({ config, db, verifier, logger, isShuttingDown }: AppParts): { app: Express; metricsEndpoint: MetricsEndpoint | undefined } {
   const app = createBaseApp({
     settings: config,
     logger,
@@ -53,5 +54,5 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
 
   app.use(notFound);
   app.use(errorHandler(logger, [authProblems(config.auth.realm), databaseUnavailable]));
-  return app;
+  return { app, metricsEndpoint: metrics?.endpoint };
 }

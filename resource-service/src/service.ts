@@ -4,6 +4,7 @@
 import { createLogger, serviceLifecycle, type RunnableService } from "@authbridge/service-kit";
 import { createVerifier, type Verifier } from "@authbridge/verifier";
 import { redisRevocations, type RevocationFeed } from "@authbridge/verifier/revocation";
+import type { Express } from "express";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import type { ResourceServiceConfig } from "./config.js";
@@ -15,7 +16,7 @@ export interface ResourceService extends RunnableService {
   verifier: Verifier;
   /** The session revocation feed, when AUTH_REVOCATION_REDIS_URL is set. */
   revocations: RevocationFeed | undefined;
-  app: ReturnType<typeof createApp>;
+  app: Express;
 }
 
 export function createVerifierFromConfig(config: ResourceServiceConfig, logger: Logger, revocations?: RevocationFeed): Verifier {
@@ -60,6 +61,6 @@ export function createResourceService(
       await db.close();
     },
   });
-  const app = createApp({ config, db, verifier, logger, isShuttingDown: lifecycle.isShuttingDown });
-  return { config, db, verifier, revocations, logger, app, listen: () => lifecycle.start(app), close: lifecycle.close };
+  const { app, metricsEndpoint } = createApp({ config, db, verifier, logger, isShuttingDown: lifecycle.isShuttingDown });
+  return { config, db, verifier, revocations, logger, app, listen: () => lifecycle.start(app, metricsEndpoint), close: lifecycle.close };
 }

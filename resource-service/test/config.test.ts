@@ -86,7 +86,8 @@ describe("configuration", () => {
   });
 
   it("stops the process with the message and no stack trace", () => {
-    const server = fileURLToPath(new URL("../src/server.ts", import.meta.url));
+    // The package's entry point, as the stack starts it (its TypeScript source under the "source" condition).
+    const server = fileURLToPath(import.meta.resolve("@authbridge/resource-service/server"));
     const result = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", server], {
       env: { PATH: process.env.PATH, ...valid, AUTH_ALGORITHMS: "HS256" },
       encoding: "utf8",

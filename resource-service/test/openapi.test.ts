@@ -116,7 +116,7 @@ describe("the OpenAPI document", () => {
     const token = { ...service.config, metrics: { ...service.config.metrics, token: "metrics-token-0123456789abcdef", port: undefined } };
     const ownPort = { ...token, metrics: { ...token.metrics, port: 9464 } };
     for (const config of [token, ownPort]) {
-      const app = createApp({ config, db: service.db, verifier: service.verifier, logger: service.logger, isShuttingDown: () => false });
+      const { app } = createApp({ config, db: service.db, verifier: service.verifier, logger: service.logger, isShuttingDown: () => false });
       const documented = documentedRoutes(openApiDocumentFor(config));
       expect(differences(servedRoutes(app), documented)).toEqual({ servedNotDocumented: [], documentedNotServed: [] });
       expect(documented.includes("GET /metrics")).toBe(config === token);
@@ -126,7 +126,7 @@ describe("the OpenAPI document", () => {
 
   it("the route comparison sees a route the document lacks, and a documented route no longer served", () => {
     const { service } = pair.api;
-    const app = createApp({ config: service.config, db: service.db, verifier: service.verifier, logger: service.logger, isShuttingDown: () => false });
+    const { app } = createApp({ config: service.config, db: service.db, verifier: service.verifier, logger: service.logger, isShuttingDown: () => false });
     app.get("/api/v1/undocumented", (_req, res) => {
       res.end();
     });

@@ -4,7 +4,7 @@ export { databaseUnavailable, databaseUnavailableProblem, isDatabaseUnavailable 
 export { ConfigError, flag, httpUrl, integer, list, logLevel, optionalRedisUrl, origins, parseEnv, parseTrustProxy, postgresUrl, redisKeyPrefix } from "./config.js";
 export { answersWithin, healthRoutes, type HealthOptions } from "./health.js";
 export { listen, runMain, serviceLifecycle, type LifecycleOptions, type Listener, type ListenOptions, type RunnableService } from "./lifecycle.js";
-export { installMetrics, labelRoute, metricsEndpointOf, UNMATCHED_ROUTE, type MetricsEndpoint, type MetricsOptions, type ServiceMetrics } from "./metrics.js";
+export { installMetrics, labelRoute, UNMATCHED_ROUTE, type MetricsEndpoint, type MetricsOptions, type ServiceMetrics } from "./metrics.js";
 export { isStorableText, refuseUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "./text.js";
 export { serviceEnvShape, serviceSettings, type DatabaseDeadlines, type MetricsSettings, type ServiceSettings } from "./settings.js";
 export { createLogger, REDACTED_PATHS, requestLogger, serializeError } from "./logger.js";

@@ -9,7 +9,7 @@ import type { Express } from "express";
 import type { Logger } from "pino";
 import type { Duplex } from "node:stream";
 import { ConfigError } from "./config.js";
-import { metricsEndpointOf } from "./metrics.js";
+import type { MetricsEndpoint } from "./metrics.js";
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle } from "./problem.js";
 
 /** How long a connection idle when closing starts stays open for a request already on its way. */
@@ -120,13 +120,13 @@ export function serviceLifecycle(options: LifecycleOptions) {
   let closing: Promise<void> | undefined;
   return {
     isShuttingDown: () => shuttingDown,
-    async start(app: Express): Promise<string> {
+    /** Opens `app`'s port, and `metrics` (installMetrics's endpoint, with METRICS_PORT) beside it; resolves with the app's URL. */
+    async start(app: Express, metrics?: MetricsEndpoint): Promise<string> {
       try {
         await options.beforeListen?.();
         listener = await listen(app, options.listen);
         // Metrics on a listener of their own (METRICS_PORT): closed after the
         // main one has drained, so the last scrapes see the shutdown.
-        const metrics = metricsEndpointOf(app);
         if (metrics) {
           metricsListener = await listen(metrics.app, { host: metrics.host, port: metrics.port, shutdownTimeoutMs: options.listen.shutdownTimeoutMs });
         }

@@ -44,6 +44,12 @@ interface MarkedRequest {
 export interface ServiceMetrics {
   /** The service's registry: register the service's own metrics here. */
   readonly registry: Registry;
+  /**
+   * The listener to open next to the service's own (METRICS_PORT), or
+   * undefined when /metrics is served on the main port: pass it to
+   * serviceLifecycle's start(), which opens it and closes it last.
+   */
+  readonly endpoint: MetricsEndpoint | undefined;
 }
 
 export interface MetricsOptions {
@@ -53,14 +59,12 @@ export interface MetricsOptions {
   logger: Logger;
 }
 
-/** A listener the lifecycle opens next to the main one. */
+/** A listener the lifecycle opens next to the main one (see ServiceMetrics.endpoint). */
 export interface MetricsEndpoint {
   app: Express;
   host: string;
   port: number;
 }
-
-const separateEndpoints = new WeakMap<Express, MetricsEndpoint>();
 
 /**
  * Instruments `app` (call it right after createBaseApp, before any route) and
@@ -69,6 +73,8 @@ const separateEndpoints = new WeakMap<Express, MetricsEndpoint>();
  * @example
  * const metrics = installMetrics(app, { service: "resource-service", settings: config.metrics, logger });
  * if (metrics) new Counter({ name: "things_total", help: "Things.", registers: [metrics.registry] });
+ * // ... routes ...
+ * await lifecycle.start(app, metrics?.endpoint);
  */
 export function installMetrics(app: Express, options: MetricsOptions): ServiceMetrics | undefined {
   const { settings } = options;
@@ -108,20 +114,14 @@ export function installMetrics(app: Express, options: MetricsOptions): ServiceMe
   const serve = metricsHandlers(registry, settings.token);
   if (settings.port === undefined) {
     app.get("/metrics", ...serve);
-  } else {
-    const endpoint = express();
-    endpoint.disable("x-powered-by");
-    endpoint.get("/metrics", ...serve);
-    endpoint.use(notFound);
-    endpoint.use(errorHandler(options.logger));
-    separateEndpoints.set(app, { app: endpoint, host: settings.host, port: settings.port });
+    return { registry, endpoint: undefined };
   }
-  return { registry };
-}
-
-/** The listener installMetrics asked for next to `app`'s, if any (serviceLifecycle opens and closes it). */
-export function metricsEndpointOf(app: Express): MetricsEndpoint | undefined {
-  return separateEndpoints.get(app);
+  const endpoint = express();
+  endpoint.disable("x-powered-by");
+  endpoint.get("/metrics", ...serve);
+  endpoint.use(notFound);
+  endpoint.use(errorHandler(options.logger));
+  return { registry, endpoint: { app: endpoint, host: settings.host, port: settings.port } };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import type { AuthServiceConfig } from "../config.js";
 import type { Database } from "../db.js";
 import { customClaims } from "./claims.js";
-import { JWKS_PATH } from "../keys/routes.js";
+import { AUTH_BASE_PATH, JWKS_PATH } from "./paths.js";
 import { keyPairConfig } from "../keys/key-pairs.js";
 import type { SigningKeys } from "../keys/signing-keys.js";
 import { checkPassword } from "./password-policy.js";
@@ -67,7 +67,7 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
   return betterAuth({
     appName: "authbridge",
     baseURL: config.baseUrl,
-    basePath: "/api/auth",
+    basePath: AUTH_BASE_PATH,
     secret: config.secret,
     // Better Auth's own Kysely adapter on the service's pool: the same tables
     // (Prisma's schema defines them), without Prisma's per-query compilation

@@ -8,12 +8,8 @@ import { BASE_ERROR_CODES } from "better-auth";
 import type { Request, RequestHandler } from "express";
 import { Counter, type Registry } from "prom-client";
 import type { AuthAnswer } from "../auth/handler.js";
+import { AUTH_BASE_PATH, SIGN_IN_PATH, SIGN_UP_PATH, TOKEN_PATH } from "../auth/paths.js";
 
-/** Where Better Auth is mounted. */
-export const AUTH_BASE_PATH = "/api/auth";
-const SIGN_IN = `${AUTH_BASE_PATH}/sign-in/email`;
-const SIGN_UP = `${AUTH_BASE_PATH}/sign-up/email`;
-const TOKEN = `${AUTH_BASE_PATH}/token`;
 /** Better Auth's mount as Express sees it, for paths that name no endpoint. */
 const OTHER_ENDPOINT = `${AUTH_BASE_PATH}/*splat`;
 
@@ -59,7 +55,7 @@ export function authServiceMetrics(registry: Registry, endpoints: Iterable<{ pat
   });
   for (const via of ["token_endpoint", "set_auth_jwt_header"]) tokens.inc({ via }, 0);
   signInFailures.inc({ code: "INVALID_EMAIL_OR_PASSWORD" }, 0);
-  for (const limiter of ["express", "better_auth"]) for (const endpoint of [SIGN_IN, SIGN_UP]) rejections.inc({ limiter, endpoint }, 0);
+  for (const limiter of ["express", "better_auth"]) for (const endpoint of [SIGN_IN_PATH, SIGN_UP_PATH]) rejections.inc({ limiter, endpoint }, 0);
 
   return {
     labelRoutes: (req, _res, next) => {
@@ -68,10 +64,10 @@ export function authServiceMetrics(registry: Registry, endpoints: Iterable<{ pat
     },
     answered(req, { status, code, jwtHeader }) {
       const endpoint = endpointOf(req.path);
-      if (endpoint === TOKEN && status === 200) tokens.inc({ via: "token_endpoint" });
+      if (endpoint === TOKEN_PATH && status === 200) tokens.inc({ via: "token_endpoint" });
       if (jwtHeader) tokens.inc({ via: "set_auth_jwt_header" });
       if (status === 429) rejections.inc({ limiter: "better_auth", endpoint });
-      else if (endpoint === SIGN_IN && status >= 400) signInFailures.inc({ code: code !== undefined && KNOWN_CODES.has(code) ? code : "other" });
+      else if (endpoint === SIGN_IN_PATH && status >= 400) signInFailures.inc({ code: code !== undefined && KNOWN_CODES.has(code) ? code : "other" });
     },
     limited(req) {
       rejections.inc({ limiter: "express", endpoint: endpointOf(req.path) });

@@ -1,10 +1,9 @@
-// GET /api/auth/jwks: the public keys, cacheable by verifiers for
+// GET JWKS_PATH (/api/auth/jwks): the public keys, cacheable by verifiers for
 // JWKS_MAX_AGE_SECONDS (Better Auth's jwt plugin is told this is its
 // "remote" JWKS URL, so it serves none of its own).
 import { Router } from "express";
+import { JWKS_PATH } from "../auth/paths.js";
 import type { SigningKeys } from "./signing-keys.js";
-
-export const JWKS_PATH = "/api/auth/jwks";
 
 export function jwksRoutes(signingKeys: SigningKeys, maxAgeSeconds: number): Router {
   const router = Router();

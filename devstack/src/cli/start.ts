@@ -9,6 +9,7 @@
 //    all are ready.
 // 4. Ctrl-C or SIGTERM: services drain and stop first, PostgreSQL last.
 import type { ChildProcess } from "node:child_process";
+import { JWKS_PATH } from "@authbridge/auth-service/paths";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -19,7 +20,7 @@ import { ensureDatabase, migrateIfPending } from "../migrations.js";
 import { portFromEnv, resolvePostgres, type PostgresServer } from "../postgres-server.js";
 import { isProcessAlive } from "../process.js";
 import { bundleService } from "../service-bundle.js";
-import { forkService, stopService } from "../service-process.js";
+import { forkService, stopService, type ServiceName } from "../service-process.js";
 
 const STOP_TIMEOUT_MS = 15_000;
 /** A signal this soon after the first is the same Ctrl-C, delivered twice (see main). */
@@ -97,7 +98,7 @@ async function assertReachable(server: PostgresServer): Promise<void> {
  * learns of it at once, so that a stop during start-up stops it too.
  */
 async function startService(
-  name: string,
+  name: ServiceName,
   entry: string,
   env: NodeJS.ProcessEnv,
   startEnv: Promise<NodeJS.ProcessEnv> | undefined,
@@ -113,7 +114,7 @@ async function startService(
   return { name, child };
 }
 
-const SERVICES = ["auth-service", "resource-service", "demo"] as const;
+const SERVICES = ["auth-service", "resource-service", "demo"] as const satisfies readonly ServiceName[];
 
 /** Builds every service (see service-bundle.ts); a build error names the service and the source line. */
 async function bundleServices(): Promise<Record<(typeof SERVICES)[number], string>> {
@@ -323,7 +324,7 @@ async function main(): Promise<void> {
         `  demo page          ${demoUrl}`,
         `  auth-service       ${authUrl}`,
         `  resource-service   ${resourceUrl}/api/v1/posts`,
-        `  JWKS               ${authUrl}/api/auth/jwks`,
+        `  JWKS               ${authUrl}${JWKS_PATH}`,
         `  discovery          ${authUrl}/.well-known/openid-configuration`,
         `  PostgreSQL         ${postgres.kind === "embedded" ? redactPassword(postgres.adminUrl) : "(DATABASE_URL)"}`,
         "Press Ctrl-C to stop.",

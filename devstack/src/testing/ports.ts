@@ -1,4 +1,4 @@
-// Free ports, without Jest (the reliability runners use it outside tests).
+// Free ports, without Jest (runner.ts offers it to programs outside tests).
 import { createServer } from "node:net";
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */

@@ -4,7 +4,8 @@
 // URL alone, exactly as in the stack.
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { forkService, stopService } from "../service-process.js";
+import { SIGN_IN_PATH, SIGN_UP_PATH } from "@authbridge/auth-service/paths";
+import { forkService, stopService, type ServiceName } from "../service-process.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { freePort } from "./http.js";
 
@@ -17,7 +18,7 @@ export interface RunningServices {
   stop(): Promise<void>;
 }
 
-function startProcess(service: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+function startProcess(service: ServiceName, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   return forkService(service, { env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env } });
 }
 
@@ -105,8 +106,8 @@ export async function startServices(env: { auth?: NodeJS.ProcessEnv; api?: NodeJ
 /** Signs a new user up and in at the auth-service; returns the session cookie header. */
 export async function signedInCookie(authUrl: string, email: string, name = "Test User", password = "correct horse battery staple"): Promise<string> {
   const headers = { "content-type": "application/json", origin: authUrl };
-  await fetch(`${authUrl}/api/auth/sign-up/email`, { method: "POST", headers, body: JSON.stringify({ email, name, password }) });
-  const response = await fetch(`${authUrl}/api/auth/sign-in/email`, { method: "POST", headers, body: JSON.stringify({ email, password }) });
+  await fetch(`${authUrl}${SIGN_UP_PATH}`, { method: "POST", headers, body: JSON.stringify({ email, name, password }) });
+  const response = await fetch(`${authUrl}${SIGN_IN_PATH}`, { method: "POST", headers, body: JSON.stringify({ email, password }) });
   if (response.status !== 200) throw new Error(`sign-in failed with ${response.status}`);
   return response.headers
     .getSetCookie()

@@ -16,16 +16,14 @@
 // first signing key), can be killed and started again on the same port.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { promisify } from "node:util";
-import { repoRoot } from "../databases.js";
-import { createTestDatabase, type TestDatabase } from "../testing/database.js";
-import { freePort } from "../testing/ports.js";
+import { JWKS_PATH } from "@authbridge/auth-service/paths";
+import { nodeArgsFor, packageEntry, repoRoot } from "@authbridge/devstack";
+import { createTestDatabase, freePort, type TestDatabase } from "@authbridge/devstack/testing/runner";
 import { startFront, type Front } from "./front.js";
 import { ServiceInstance } from "./instance.js";
 import { deleteKeysWithPrefix } from "./redis-keys.js";
 
-export const JWKS_PATH = "/api/auth/jwks";
 /** The Redis the tests use (CI starts one there). */
 export const REDIS_URL = "redis://127.0.0.1:6379";
 
@@ -134,7 +132,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       resourceDatabase,
       jwksFetches: (index) => jwksFronts[index]?.count(JWKS_PATH) ?? 0,
       async keys(...args) {
-        const { stdout } = await execFileAsync(process.execPath, ["--conditions=source", "--import", "tsx", path.join(repoRoot, "auth-service/src/cli/keys.ts"), ...args], {
+        const cli = packageEntry("auth-service", "cli/keys");
+        const { stdout } = await execFileAsync(process.execPath, [...nodeArgsFor(cli), cli, ...args], {
           cwd: repoRoot,
           env: { PATH: process.env.PATH, ...authEnv, LOG_LEVEL: "warn" },
         });

@@ -3,13 +3,13 @@
 // balancer. Counts are asserted, never durations; every scenario logs its
 // numbers (RELIABILITY.md quotes them).
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { startFleet, type Fleet } from "../src/reliability/fleet.js";
-import { crossInstanceTokens } from "../src/reliability/scenarios/cross-instance.js";
-import { killUnderLoad } from "../src/reliability/scenarios/kill.js";
-import { hammerSignIn } from "../src/reliability/scenarios/rate-limit.js";
-import { sigtermBehindBalancer } from "../src/reliability/scenarios/sigterm.js";
-import { unknownKidStorm } from "../src/reliability/scenarios/storm.js";
-import { failures, report } from "../src/reliability/stats.js";
+import { startFleet, type Fleet } from "../src/fleet.js";
+import { crossInstanceTokens } from "../src/scenarios/cross-instance.js";
+import { killUnderLoad } from "../src/scenarios/kill.js";
+import { hammerSignIn } from "../src/scenarios/rate-limit.js";
+import { sigtermBehindBalancer } from "../src/scenarios/sigterm.js";
+import { unknownKidStorm } from "../src/scenarios/storm.js";
+import { failures, report } from "../src/stats.js";
 
 const RATE_LIMIT = 10;
 const COOLDOWN_SECONDS = 5;

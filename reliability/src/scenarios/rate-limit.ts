@@ -1,5 +1,6 @@
 // A client hammering sign-in, its attempts spread over every auth-service
 // instance: with the counters in Redis, it is limited as if there were one.
+import { SIGN_IN_PATH } from "@authbridge/auth-service/paths";
 import type { Fleet } from "../fleet.js";
 import { runLoad } from "../load.js";
 import { clientAddress } from "../users.js";
@@ -26,7 +27,7 @@ export async function hammerSignIn(fleet: Fleet, options: { attempts: number; co
     next: (n) => {
       const instance = fleet.auth[n % fleet.auth.length];
       return {
-        url: `${instance?.url}/api/auth/sign-in/email`,
+        url: `${instance?.url}${SIGN_IN_PATH}`,
         method: "POST",
         headers: { origin: fleet.issuer, "content-type": "application/json", "x-forwarded-for": address },
         body: JSON.stringify({ email: `nobody.${n}@example.com`, password: "not the password at all" }),

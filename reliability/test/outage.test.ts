@@ -3,11 +3,11 @@
 // the instances themselves. Counts are asserted, never durations.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import http from "node:http";
-import { startFleet, type Fleet } from "../src/reliability/fleet.js";
-import { authOutage } from "../src/reliability/scenarios/outage.js";
-import { sigtermDirect } from "../src/reliability/scenarios/sigterm.js";
-import { failures, report } from "../src/reliability/stats.js";
-import { fetchToken, signUpUser } from "../src/reliability/users.js";
+import { startFleet, type Fleet } from "../src/fleet.js";
+import { authOutage } from "../src/scenarios/outage.js";
+import { sigtermDirect } from "../src/scenarios/sigterm.js";
+import { failures, report } from "../src/stats.js";
+import { fetchToken, signUpUser } from "../src/users.js";
 
 // The verifiers' shortest cache lifetime (they never cache the JWKS for less than 30 s).
 const CACHE_SECONDS = 30;

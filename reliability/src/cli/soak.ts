@@ -8,9 +8,9 @@
 //   which tells a heap that grows lazily from one that leaks)
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "../../databases.js";
+import { repoRoot } from "@authbridge/devstack";
+import { withTestDatabases } from "@authbridge/devstack/testing/runner";
 import { startFleet } from "../fleet.js";
-import { withTestDatabases } from "../setup.js";
 import { soak } from "../soak.js";
 
 const seconds = (name: string, fallback: number) => Number(process.env[name] ?? fallback) * 1000;

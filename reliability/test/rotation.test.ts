@@ -10,9 +10,9 @@
 // JWKS_MAX_AGE_SECONDS=30 and a publish-ahead of 90 s, one rotation after the
 // other.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { startFleet, type Fleet } from "../src/reliability/fleet.js";
-import { rotationUnderLoad } from "../src/reliability/scenarios/rotation.js";
-import { failures, report } from "../src/reliability/stats.js";
+import { startFleet, type Fleet } from "../src/fleet.js";
+import { rotationUnderLoad } from "../src/scenarios/rotation.js";
+import { failures, report } from "../src/stats.js";
 
 const PUBLISH_AHEAD_SECONDS = 90;
 

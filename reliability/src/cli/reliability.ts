@@ -1,7 +1,7 @@
 // npm run reliability [-- fleet outage rotation] [-- --full]
 //
 // Runs the reliability scenarios (the same code the tests in
-// devstack/test/reliability-*.test.ts assert on) and prints one table row per
+// reliability/test/*.test.ts assert on) and prints one table row per
 // scenario, the rows RELIABILITY.md quotes. Each group starts its own fleet:
 //
 //   fleet     2 auth-service + 2 resource-service: shared rate limits, tokens
@@ -16,7 +16,8 @@
 // Results also go to artifacts/reliability-<time>.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "../../databases.js";
+import { repoRoot } from "@authbridge/devstack";
+import { withTestDatabases } from "@authbridge/devstack/testing/runner";
 import { startFleet, type Fleet, type FleetOptions } from "../fleet.js";
 import { crossInstanceTokens } from "../scenarios/cross-instance.js";
 import { killUnderLoad } from "../scenarios/kill.js";
@@ -25,7 +26,6 @@ import { hammerSignIn } from "../scenarios/rate-limit.js";
 import { rotationUnderLoad } from "../scenarios/rotation.js";
 import { sigtermBehindBalancer, sigtermDirect } from "../scenarios/sigterm.js";
 import { unknownKidStorm } from "../scenarios/storm.js";
-import { withTestDatabases } from "../setup.js";
 import { failures, type LoadSummary } from "../stats.js";
 
 interface Row {

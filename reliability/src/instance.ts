@@ -4,9 +4,10 @@
 // and which requests reached it.
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { forkService, stopService } from "../service-process.js";
+import { forkService, stopService, type ServiceName as StackService } from "@authbridge/devstack";
 
-export type ServiceName = "auth-service" | "resource-service";
+/** The services a fleet runs several instances of. */
+export type ServiceName = Exclude<StackService, "demo">;
 
 /** The resident set size of a process in kB (VmRSS in /proc/<pid>/status), or undefined when unreadable. */
 export function residentKb(pid: number): number | undefined {

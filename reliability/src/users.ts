@@ -2,6 +2,7 @@
 // address of its own (X-Forwarded-For, which the fleet's instances trust from
 // loopback), so setting up many users never trips the per-address limits.
 import { randomBytes } from "node:crypto";
+import { SIGN_IN_PATH, SIGN_UP_PATH, TOKEN_PATH } from "@authbridge/auth-service/paths";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -32,10 +33,10 @@ export async function signUpUser(authUrl: string, issuer: string, prefix = "user
   const email = `${prefix}.${randomBytes(6).toString("hex")}@example.com`;
   const address = clientAddress();
   const headers = { ...authHeaders(issuer), "content-type": "application/json", "x-forwarded-for": address };
-  const signUp = await fetch(`${authUrl}/api/auth/sign-up/email`, { method: "POST", headers, body: JSON.stringify({ email, name: "Fleet User", password: PASSWORD }) });
+  const signUp = await fetch(`${authUrl}${SIGN_UP_PATH}`, { method: "POST", headers, body: JSON.stringify({ email, name: "Fleet User", password: PASSWORD }) });
   await signUp.body?.cancel();
   if (signUp.status !== 200) throw new Error(`sign-up at ${authUrl} answered ${signUp.status}`);
-  const signIn = await fetch(`${authUrl}/api/auth/sign-in/email`, { method: "POST", headers, body: JSON.stringify({ email, password: PASSWORD }) });
+  const signIn = await fetch(`${authUrl}${SIGN_IN_PATH}`, { method: "POST", headers, body: JSON.stringify({ email, password: PASSWORD }) });
   await signIn.body?.cancel();
   if (signIn.status !== 200) throw new Error(`sign-in at ${authUrl} answered ${signIn.status}`);
   const cookie = signIn.headers
@@ -47,7 +48,7 @@ export async function signUpUser(authUrl: string, issuer: string, prefix = "user
 
 /** A fresh access token for `user` from `authUrl` (any instance). */
 export async function fetchToken(authUrl: string, issuer: string, user: FleetUser): Promise<string> {
-  const response = await fetch(`${authUrl}/api/auth/token`, { headers: authHeaders(issuer, user) });
+  const response = await fetch(`${authUrl}${TOKEN_PATH}`, { headers: authHeaders(issuer, user) });
   if (response.status !== 200) {
     await response.body?.cancel();
     throw new Error(`the token endpoint at ${authUrl} answered ${response.status}`);

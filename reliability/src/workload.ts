@@ -1,4 +1,5 @@
 // The requests the scenarios send: what a signed-in client of the pair does.
+import { TOKEN_PATH } from "@authbridge/auth-service/paths";
 import pg from "pg";
 import type { RequestSpec } from "./load.js";
 import { authHeaders, type FleetUser } from "./users.js";
@@ -22,10 +23,10 @@ export function apiWrite(apiUrl: string, token: string, title: string, tag = "wr
   };
 }
 
-/** GET /api/auth/token with the user's session; `onToken` receives each new token. */
+/** GET TOKEN_PATH (/api/auth/token) with the user's session; `onToken` receives each new token. */
 export function tokenRequest(authUrl: string, issuer: string, user: FleetUser, onToken: (token: string) => void, tag = "token"): RequestSpec {
   return {
-    url: `${authUrl}/api/auth/token`,
+    url: `${authUrl}${TOKEN_PATH}`,
     headers: authHeaders(issuer, user),
     tag,
     onAnswer: (status, body) => {
