@@ -206,7 +206,9 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     async stop() {
       if (smtp) await closeSmtp(smtp);
       smtp = undefined;
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      await closed;
       for (const waiter of waiters) waiters.delete(waiter);
     },
   };
