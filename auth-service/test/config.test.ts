@@ -107,7 +107,7 @@ describe("configuration", () => {
       expect.objectContaining({
         smtp: { host: "smtp.example.com", port: 465, secure: true, requireTls: false, auth: { user: "mailer", pass: "p@ss" }, connectionTimeoutMs: 10_000, greetingTimeoutMs: 10_000, socketTimeoutMs: 5_000 },
         from: "authbridge <no-reply@example.com>",
-        maxAttempts: 8,
+        maxAttempts: 12,
         verificationExpiresInSeconds: 86_400,
         resetPasswordExpiresInSeconds: 3_600,
         rateLimit: { windowSeconds: 900, perAddress: 3, perClient: 10 },

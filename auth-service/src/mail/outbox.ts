@@ -56,6 +56,8 @@ interface Row {
 }
 
 const BATCH = 10;
+/** How long close() waits for a send in progress; a mail cut off is sent again once its lease expires. */
+const CLOSE_WAIT_MS = 5_000;
 
 /** The delay before retry number `attempt` (1-based): base·2^(attempt-1), capped, with ±20% jitter. */
 export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
@@ -122,11 +124,23 @@ export function createOutbox(pool: pg.Pool, sender: MailSender, logger: Logger, 
     return due === null || due === undefined ? idlePollMs : Math.min(idlePollMs, Math.max(0, Math.ceil(Number(due))));
   }
 
+  /** Gives back mails claimed but not attempted (the worker is stopping): due again at once, for any instance. */
+  async function release(rows: Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    await pool.query(`UPDATE mail_outbox SET "lockedUntil" = NULL, attempts = attempts - 1 WHERE id = ANY($1::text[])`, [rows.map((row) => row.id)]);
+  }
+
   async function pass(): Promise<number> {
     for (;;) {
       const rows = await claim();
       // One at a time: a mail's deadlines bound each send, and order is kept.
-      for (const row of rows) await deliver(row);
+      for (const [index, row] of rows.entries()) {
+        if (stopped) {
+          await release(rows.slice(index));
+          return idlePollMs;
+        }
+        await deliver(row);
+      }
       if (rows.length < BATCH || stopped) break;
     }
     return nextDueInMs();
@@ -191,7 +205,10 @@ export function createOutbox(pool: pg.Pool, sender: MailSender, logger: Logger, 
     async close() {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      // A send in progress may take up to the SMTP deadlines; shutdown does not wait that long.
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise<void>((resolve) => (waited = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+      clearTimeout(waited);
       sender.close();
     },
   };
