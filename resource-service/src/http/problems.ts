@@ -26,7 +26,7 @@ const authProblems = {
     status: 401,
     when: "the token is refused for any other reason (signature, algorithm, `iss`, `aud`, `kid`, claims, format, size, revocation); `WWW-Authenticate` carries `error=\"invalid_token\"`",
   },
-  auth_unavailable: { status: 503, when: "the issuer's keys cannot be had at all, so no token can be verified; retry after `Retry-After` seconds" },
+  auth_unavailable: { status: 503, when: "the issuer's keys cannot be had (never fetched, stale for too long, or the token names a key this service has not seen while the issuer cannot be asked), so the token cannot be verified; retry after `Retry-After` seconds" },
 } satisfies Record<AuthErrorCode, ProblemInfo>;
 
 export const problemCatalog = {
