@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createTestDatabase, eventually, startMailCatcher, type CaughtMail, type MailCatcher } from "@authbridge/devstack/testing";
 import { decodeJwt, SignJWT } from "jose";
 import { randomBytes } from "node:crypto";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import pg from "pg";
 import { createClient } from "redis";
 import { Browser, countUsers, expectProblem, PASSWORD, startAuthService, TEST_SECRET, uniqueEmail, type RunningAuthService } from "./helpers.js";
@@ -295,6 +296,26 @@ describe("a dead SMTP server", () => {
     } finally {
       await second.stop();
       await database.drop();
+    }
+  });
+
+  it("does not wait for an SMTP server that accepts connections and never answers: the greeting deadline ends each attempt", async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const running = await startAuthService(
+      mailEnv(catcher, { SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_GREETING_TIMEOUT_MS: "300", MAIL_RETRY_BASE_DELAY_MS: "50", MAIL_RETRY_MAX_DELAY_MS: "100" }),
+    );
+    try {
+      // Answered while the server holds the connection open and silent.
+      expect((await new Browser(running.url).signUp(uniqueEmail("silent"))).status).toBe(200);
+      await eventually(async () => running.logs.some((line) => line.includes("it will be retried") && line.includes("ETIMEDOUT")), "an attempt ended by the greeting deadline");
+      expect(sockets.size).toBeGreaterThan(0);
+    } finally {
+      await running.stop();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 
