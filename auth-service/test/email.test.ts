@@ -217,24 +217,27 @@ describe("rate limits on the endpoints that send mail", () => {
   let running: RunningAuthService;
   beforeAll(async () => {
     catcher = await startMailCatcher();
-    running = await startAuthService(mailEnv(catcher, { MAIL_RATE_LIMIT_PER_ADDRESS: "2", MAIL_RATE_LIMIT_PER_CLIENT: "4" }));
+    running = await startAuthService(mailEnv(catcher, { MAIL_RATE_LIMIT_PER_ADDRESS: "2", MAIL_RATE_LIMIT_PER_CLIENT: "6" }));
   });
   afterAll(async () => {
     await running.stop();
     await catcher.stop();
   });
 
-  it("limits reset requests per email address (whether or not it has an account) and per client", async () => {
-    const ask = (email: string) => new Browser(running.url).request("/api/auth/request-password-reset", { json: { email } });
-    const ghost = uniqueEmail("ghost");
-    expect((await ask(ghost)).status).toBe(200);
-    expect((await ask(ghost)).status).toBe(200);
-    const limited = await ask(ghost);
-    await expectProblem(limited, 429, "RATE_LIMITED");
-    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
-    // Other addresses from the same client, until the client's own limit.
-    expect((await ask(uniqueEmail("a"))).status).toBe(200);
-    await expectProblem(await ask(uniqueEmail("b")), 429, "RATE_LIMITED");
+  it("limits reset and resend requests per email address (whether or not it has an account) and per client", async () => {
+    const post = (path: string, email: string) => new Browser(running.url).request(`/api/auth/${path}`, { json: { email } });
+    for (const path of ["request-password-reset", "send-verification-email"]) {
+      const ghost = uniqueEmail("ghost");
+      expect((await post(path, ghost)).status).toBe(200);
+      expect((await post(path, ghost)).status).toBe(200);
+      const limited = await post(path, ghost);
+      await expectProblem(limited, 429, "RATE_LIMITED");
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    // Six requests from this client so far: the next, for any address, is over the client's own limit.
+    const overClient = await post("request-password-reset", uniqueEmail("fresh"));
+    const body = await expectProblem(overClient, 429, "RATE_LIMITED");
+    expect(body.detail).toMatch(/from this address/);
   });
 });
 
