@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdir, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { freePort, memoryLog, startMailCatcher, startServices, type MailCatcher, type RunningServices } from "@authbridge/devstack/testing";
+import { eventually, freePort, memoryLog, startMailCatcher, startServices, type MailCatcher, type RunningServices } from "@authbridge/devstack/testing";
 import { createLogger, type RunnableService } from "@authbridge/service-kit";
 import type { Locator, Page } from "playwright-core";
 import { loadConfig } from "../src/config.js";
@@ -282,10 +282,14 @@ describe("the demo in a browser", () => {
     await shows(page.locator("#check-inbox"), `Check your inbox: we sent ${carol.email} a link to verify the address.`);
     expect(await page.locator("#inbox-link").getAttribute("href")).toBe(catcher.inboxUrl);
     await shot("13-check-your-inbox");
+    await page.getByRole("button", { name: "Send the verification mail again" }).click();
+    await shows(page.locator("#check-inbox"), `Sent again: check your inbox for a new link to verify ${carol.email}.`);
 
-    await catcher.waitFor((mail) => mail.to.includes(carol.email) && /verify/i.test(mail.subject));
+    const verificationMails = async () => catcher.mails.filter((mail) => mail.to.includes(carol.email) && /verify/i.test(mail.subject)).length;
+    await eventually(async () => (await verificationMails()) === 2, "the first and the resent verification mail");
     const [inbox] = await Promise.all([chromium.context.waitForEvent("page"), page.locator("#inbox-link").click()]);
-    await inbox.locator("tr", { hasText: carol.email }).getByRole("link", { name: /Verify your email address/ }).click();
+    // The newest first: the mail sent again.
+    await inbox.locator("tr", { hasText: carol.email }).getByRole("link", { name: /Verify your email address/ }).first().click();
     await inbox.screenshot({ path: `${ARTIFACTS}14-inbox-verification-mail.png`, fullPage: true });
     await inbox.locator(`a[href^="${services.authUrl}/api/auth/verify-email?token="]`).click();
     // The auth-service verifies the address, signs this browser in and sends it back to the demo.

@@ -2,6 +2,7 @@
 // as" line. Mail links come back to this page: a verification link with
 // ?verified=1 (signed in), a reset link with ?token=..., either with ?error=...
 // when the link is no good.
+import { ApiError } from "@authbridge/client";
 import type { Context } from "./context.js";
 import { busy, byId, errorLine, field } from "./dom.js";
 import { clearErrors, showError } from "./forms.js";
@@ -20,10 +21,15 @@ export function setUpAccount(ctx: Context): void {
   const whoami = byId("whoami", HTMLElement);
   const checkInbox = byId("check-inbox", HTMLElement);
   const inboxLink = byId("inbox-link", HTMLAnchorElement);
+  const resend = byId("resend-verification", HTMLButtonElement);
   const here = `${location.origin}/`;
+  /** The address whose verification mail the page may send again. */
+  let unverified: string | undefined;
 
   /** "Check your inbox", with a link to the local stack's inbox when there is one. */
-  const pointToInbox = (text: string) => {
+  const pointToInbox = (text: string, verifying?: string) => {
+    unverified = verifying;
+    resend.hidden = verifying === undefined;
     byId("check-inbox-text", HTMLElement).textContent = text;
     if (ctx.config.inboxUrl) {
       inboxLink.href = ctx.config.inboxUrl;
@@ -59,7 +65,7 @@ export function setUpAccount(ctx: Context): void {
         errorLine(signIn).textContent = "";
         ctx.notify(null);
         whoami.textContent = `Account created for ${email}. Now sign in.`;
-        pointToInbox(`Check your inbox: we sent ${email} a link to verify the address.`);
+        pointToInbox(`Check your inbox: we sent ${email} a link to verify the address.`, email);
       } catch (error: unknown) {
         showError(signUp, error);
       }
@@ -77,6 +83,21 @@ export function setUpAccount(ctx: Context): void {
         ctx.session.set(user);
       } catch (error: unknown) {
         showError(signIn, error);
+        // The right password for an address not verified yet (REQUIRE_EMAIL_VERIFICATION): offer the mail again.
+        if (error instanceof ApiError && error.code === "EMAIL_NOT_VERIFIED") pointToInbox("Verify the address first: follow the link in the mail we sent.", field(signIn, "email"));
+      }
+    });
+  });
+
+  resend.addEventListener("click", () => {
+    const email = unverified;
+    if (!email) return;
+    void busy(resend, async () => {
+      try {
+        await ctx.auth.resendVerification({ email, callbackURL: `${here}?verified=1` });
+        pointToInbox(`Sent again: check your inbox for a new link to verify ${email}.`, email);
+      } catch (error: unknown) {
+        ctx.notify(explain(error).message);
       }
     });
   });

@@ -28,6 +28,11 @@ export class AuthSession {
     await this.post("/sign-up/email", input);
   }
 
+  /** Mails a new verification link to an unverified address; answered the same for any address. */
+  async resendVerification(input: { email: string; callbackURL: string }): Promise<void> {
+    await this.post("/send-verification-email", input);
+  }
+
   /** Asks for a reset link; answered the same whether or not the address has an account. Its link leads to `redirectTo?token=...`. */
   async requestPasswordReset(input: { email: string; redirectTo: string }): Promise<void> {
     await this.post("/request-password-reset", input);
