@@ -150,6 +150,7 @@ export function setUpAccount(ctx: Context): void {
   ctx.session.subscribe((user) => {
     byId("signed-out", HTMLElement).hidden = user !== null;
     byId("signed-in", HTMLElement).hidden = user === null;
+    if (user) checkInbox.hidden = true;
     whoami.textContent = user ? `Signed in as ${user.name} (${user.email})` : "Not signed in";
   });
 }
