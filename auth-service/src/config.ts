@@ -3,6 +3,7 @@
 // nothing security-relevant falls back to a guessed default.
 import { ConfigError, httpUrl, integer, list, optionalRedisUrl, parseEnv, postgresUrl, redisKeyPrefix, serviceEnvShape, serviceSettings, type ServiceSettings } from "@authbridge/service-kit";
 import { z } from "zod";
+import { mailEnvShape, mailSettings, type MailSettings } from "./mail/settings.js";
 
 export { ConfigError };
 
@@ -36,6 +37,8 @@ export interface AuthServiceConfig extends ServiceSettings {
   passwordMinLength: number;
   /** Seconds Better Auth may trust a signed session cookie without reading the database (0 = never). */
   sessionCookieCacheSeconds: number;
+  /** SMTP, the sender, retries, email verification and password reset (mail/settings.ts). */
+  mail: MailSettings;
 }
 
 const schema = z.object({
@@ -71,6 +74,7 @@ const schema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: integer("REDIS_COMMAND_TIMEOUT_MS", 10, 5_000, 1_000),
   PASSWORD_MIN_LENGTH: integer("PASSWORD_MIN_LENGTH", 8, 128, 12),
   SESSION_COOKIE_CACHE_SECONDS: integer("SESSION_COOKIE_CACHE_SECONDS", 0, 3_600, 0),
+  ...mailEnvShape,
   NODE_ENV: z.string().optional(),
 });
 
@@ -96,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
       `The auth-service configuration is invalid:\n- JWT_KEY_PUBLISH_AHEAD_SECONDS (${e.JWT_KEY_PUBLISH_AHEAD_SECONDS}) must be at least the verifiers' JWKS cache lifetime (JWKS_MAX_AGE_SECONDS, at least 30) + 60 (${verifierCacheSeconds + 60}), or verifiers could meet a token signed with a key they have not fetched yet.`,
     );
   }
+  const mail = mailSettings(e);
+  if (mail.problems.length > 0) throw new ConfigError(`The auth-service configuration is invalid:\n- ${mail.problems.join("\n- ")}`);
   const baseUrl = new URL(e.BETTER_AUTH_URL).origin;
   return {
     ...serviceSettings(e),
@@ -122,5 +128,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthServiceCon
     redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS } : undefined,
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     sessionCookieCacheSeconds: e.SESSION_COOKIE_CACHE_SECONDS,
+    mail: mail.settings,
   };
 }

@@ -11,6 +11,7 @@ import { createKeyStore } from "./keys/key-store.js";
 import { createSigningKeys, signingKeysOptions, type SigningKeys } from "./keys/signing-keys.js";
 import type { AuthServiceConfig } from "./config.js";
 import { createDatabase, type Database } from "./db.js";
+import { createMailOutbox } from "./mail/index.js";
 import { connectRedis, createSharedLimits } from "./redis.js";
 import { revocationPublisher } from "./sessions/revocations.js";
 import { redisSecondaryStorage } from "./sessions/secondary-storage.js";
@@ -37,7 +38,9 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
     revocations: revocationPublisher(redis, logger, { tokenLifetimeSeconds: config.jwt.expiresInSeconds }),
   };
   const limits = shared?.limits;
-  const auth = createAuth(config, db, signingKeys, logger, shared);
+  // Mail goes out from a table in the service's database (mail/outbox.ts); none without SMTP.
+  const outbox = createMailOutbox(config, db, logger);
+  const auth = createAuth(config, db, signingKeys, logger, shared, outbox);
   const lifecycle = serviceLifecycle({
     listen: config,
     // Creating the first key before the first request avoids two concurrent
@@ -58,9 +61,11 @@ export function createAuthService(config: AuthServiceConfig, logger: Logger = cr
         signingKeys.ensureKey().catch((error: unknown) => logger.warn({ err: error }, "the scheduled key check failed; it runs again in a minute"));
       }, 60_000);
       rotationTimer.unref();
+      outbox?.start();
     },
     release: async () => {
       clearInterval(rotationTimer);
+      await outbox?.close();
       shared?.sessionCache.close();
       shared?.revocations.close();
       await redis?.close();

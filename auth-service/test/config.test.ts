@@ -100,6 +100,40 @@ describe("configuration", () => {
     expect(problems({ ...valid, ...override })).toContain(message);
   });
 
+  it("sends no mail without an SMTP server, and reads SMTP_URL with its deadlines and TLS", () => {
+    expect(loadConfig(valid).mail).toEqual(expect.objectContaining({ smtp: undefined, requireEmailVerification: false }));
+    const mail = loadConfig({ ...valid, SMTP_URL: "smtps://mailer:p%40ss@smtp.example.com", MAIL_FROM: "authbridge <no-reply@example.com>", SMTP_SOCKET_TIMEOUT_MS: "5000" }).mail;
+    expect(mail).toEqual(
+      expect.objectContaining({
+        smtp: { host: "smtp.example.com", port: 465, secure: true, requireTls: false, auth: { user: "mailer", pass: "p@ss" }, connectionTimeoutMs: 10_000, greetingTimeoutMs: 10_000, socketTimeoutMs: 5_000 },
+        from: "authbridge <no-reply@example.com>",
+        maxAttempts: 12,
+        verificationExpiresInSeconds: 86_400,
+        resetPasswordExpiresInSeconds: 3_600,
+        rateLimit: { windowSeconds: 900, perAddress: 3, perClient: 10 },
+      }),
+    );
+    expect(loadConfig({ ...valid, SMTP_HOST: "mail", SMTP_PORT: "1025", MAIL_FROM: "a@example.com" }).mail.smtp).toEqual(
+      expect.objectContaining({ host: "mail", port: 1025, secure: false, auth: undefined }),
+    );
+  });
+
+  it.each([
+    [{ SMTP_URL: "http://smtp.example.com" }, "SMTP_URL must be an smtp:// or smtps:// URL"],
+    [{ SMTP_URL: "smtp://smtp.example.com" }, "MAIL_FROM is required with an SMTP server"],
+    [{ SMTP_URL: "smtp://a", SMTP_HOST: "b", MAIL_FROM: "a@example.com" }, "SMTP_URL and SMTP_HOST are both set"],
+    [{ SMTP_HOST: "smtp.example.com", SMTP_USER: "me", MAIL_FROM: "a@example.com" }, "SMTP_USER and SMTP_PASSWORD must be set together"],
+    [{ SMTP_HOST: "smtp.example.com", MAIL_FROM: "not an address" }, "MAIL_FROM must be an address"],
+    [{ REQUIRE_EMAIL_VERIFICATION: "true" }, "REQUIRE_EMAIL_VERIFICATION=true needs an SMTP server"],
+    [{ REQUIRE_EMAIL_VERIFICATION: "yes" }, 'REQUIRE_EMAIL_VERIFICATION must be "true" or "false"'],
+    [{ SMTP_URL: "smtp://smtp.example.com", MAIL_FROM: "a@example.com", SMTP_GREETING_TIMEOUT_MS: "0" }, "SMTP_GREETING_TIMEOUT_MS must be a whole number from 100 to 120000"],
+    [{ SMTP_URL: "smtps://smtp.example.com", MAIL_FROM: "a@example.com", SMTP_REQUIRE_TLS: "true" }, "SMTP_REQUIRE_TLS asks for STARTTLS"],
+    [{ NODE_ENV: "production", SMTP_URL: "smtp://u:p@smtp.example.com", MAIL_FROM: "a@example.com" }, "In production, an SMTP server with a password needs TLS"],
+    [{ SMTP_URL: "smtp://smtp.example.com", MAIL_FROM: "a@example.com", MAIL_RETRY_BASE_DELAY_MS: "5000", MAIL_RETRY_MAX_DELAY_MS: "1000" }, "MAIL_RETRY_MAX_DELAY_MS must be at least"],
+  ])("refuses mail settings %p", (env, message) => {
+    expect(problems({ ...valid, ...env })).toContain(message);
+  });
+
   it("stops the process with the message and no stack trace", () => {
     // The package's entry point, as the stack starts it (its TypeScript source under the "source" condition).
     const server = fileURLToPath(import.meta.resolve("@authbridge/auth-service/server"));

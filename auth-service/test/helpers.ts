@@ -62,7 +62,7 @@ export class Browser {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
   }
 
-  async request(path: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(path: string, init: { method?: string; json?: unknown; headers?: Record<string, string>; redirect?: "follow" | "manual" } = {}): Promise<Response> {
     const headers: Record<string, string> = { origin: this.origin, ...init.headers };
     if (this.cookies.size > 0) headers.cookie = this.cookieHeader;
     if (init.json !== undefined) headers["content-type"] = "application/json";
@@ -70,6 +70,7 @@ export class Browser {
       method: init.method ?? (init.json !== undefined ? "POST" : "GET"),
       headers,
       ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+      ...(init.redirect ? { redirect: init.redirect } : {}),
     });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = "", ...attributes] = cookie.split(";");

@@ -41,6 +41,16 @@ export class AuthorizationError extends ApiError {
   override name = "AuthorizationError";
 }
 
+/**
+ * 403 `email_unverified`: the API requires a verified email address for
+ * writes, and the caller's token says it is not verified. After the user
+ * follows the verification link, the next token says so: drop the one held
+ * (`api.tokens.invalidate()`) and retry. It is an AuthorizationError too.
+ */
+export class EmailNotVerifiedError extends AuthorizationError {
+  override name = "EmailNotVerifiedError";
+}
+
 /** 404: no such resource, or one the caller may not see. */
 export class NotFoundError extends ApiError {
   override name = "NotFoundError";
@@ -125,7 +135,7 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
     case 401:
       return new AuthenticationError(problem);
     case 403:
-      return new AuthorizationError(problem);
+      return problem.code === "email_unverified" ? new EmailNotVerifiedError(problem) : new AuthorizationError(problem);
     case 404:
       return new NotFoundError(problem);
     case 422:

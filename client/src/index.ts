@@ -3,6 +3,7 @@ export {
   ApiError,
   AuthenticationError,
   AuthorizationError,
+  EmailNotVerifiedError,
   errorFromResponse,
   NotFoundError,
   RateLimitError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { ApiError, errorFromResponse, RateLimitError, ValidationError } from "../src/index.js";
+import { ApiError, AuthorizationError, EmailNotVerifiedError, errorFromResponse, RateLimitError, ValidationError } from "../src/index.js";
 
 const problem = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/problem+json", ...headers } });
@@ -24,6 +24,16 @@ describe("errors from responses", () => {
     expect({ status: error.status, code: error.code }).toEqual({ status: 400, code: "unknown" });
     const typed = await errorFromResponse(problem(400, { code: 42, detail: { nested: true } }));
     expect({ code: typed.code, detail: typed.detail }).toEqual({ code: "unknown", detail: "" });
+  });
+
+  it("reads 403 email_unverified as an EmailNotVerifiedError, which is an AuthorizationError; other 403s are not", async () => {
+    const unverified = await errorFromResponse(problem(403, { status: 403, code: "email_unverified", detail: "Verify your email address to make changes." }));
+    expect(unverified).toBeInstanceOf(EmailNotVerifiedError);
+    expect(unverified).toBeInstanceOf(AuthorizationError);
+    expect({ name: unverified.name, code: unverified.code, retryable: unverified.retryable }).toEqual({ name: "EmailNotVerifiedError", code: "email_unverified", retryable: false });
+    const notOwner = await errorFromResponse(problem(403, { status: 403, code: "not_owner" }));
+    expect(notOwner).toBeInstanceOf(AuthorizationError);
+    expect(notOwner).not.toBeInstanceOf(EmailNotVerifiedError);
   });
 
   it("keeps only well-formed field errors", async () => {

@@ -2,7 +2,7 @@
 // users and posts, and every error format it turns into a typed error.
 import { describe, expect, it } from "@jest/globals";
 import { MatchersV3, PactV4 } from "@pact-foundation/pact";
-import { ApiClient, AuthenticationError, AuthorizationError, errorFromResponse, NotFoundError, ValidationError, type ApiError } from "@authbridge/client";
+import { ApiClient, AuthenticationError, AuthorizationError, EmailNotVerifiedError, errorFromResponse, NotFoundError, ValidationError, type ApiError } from "@authbridge/client";
 import { bearer, EXAMPLE_TOKEN, JSON_TYPE, PACT_DIR, problem, PROBLEM_JSON, TIMESTAMP, UUID_EXAMPLE } from "./shared.js";
 
 const { like, eachLike, uuid, regex, equal, string } = MatchersV3;
@@ -138,6 +138,21 @@ describe("authbridge-client -> resource-service", () => {
       )
       .executeTest(async (server) => {
         expect((await authenticationFailure(server.url, EXAMPLE_TOKEN)).code).toBe("token_invalid");
+      }));
+
+  it("403 email_unverified on a write by a caller whose address is not verified", () =>
+    pact
+      .addInteraction()
+      .given("a signed-in user carol whose email address is not verified")
+      .uponReceiving("carol's request to create a post")
+      .withRequest("POST", "/api/v1/posts", (request) =>
+        request.headers({ authorization: bearer(), "Content-Type": "application/json" }).jsonBody({ title: "Hello", body: "World", visibility: "public" }),
+      )
+      .willRespondWith(403, (response) => response.headers({ "Content-Type": PROBLEM_JSON }).jsonBody(problem(403, "email_unverified")))
+      .executeTest(async (server) => {
+        const error = await failure(clientFor(server.url).posts.create({ title: "Hello", body: "World", visibility: "public" }));
+        expect(error).toBeInstanceOf(EmailNotVerifiedError);
+        expect(error.code).toBe("email_unverified");
       }));
 
   it("403 not_owner on someone else's public post", () =>

@@ -48,6 +48,28 @@ describe("resource-service -> auth-service", () => {
         expect(principal.sid).toBe("Z3mN8qR1tV6yB0cX4wL7pK2jH9fD5sA1");
       }));
 
+  it("receives email_verified: true once the user has verified the address", () =>
+    pact
+      .addAsynchronousInteraction()
+      .given("a signed-in user who verified their email address")
+      .expectsToReceive("the claims of an access token of a verified address", (builder) => {
+        builder
+          .withJSONContent({
+            sub: string("sKq3pEt0YbQ2x9LmZ7wVf1Nc8Hd4Gj6R"),
+            email: regex(/^[^@\s]+@[^@\s]+$/, "ada@example.com"),
+            email_verified: equal(true),
+            name: string("Ada Lovelace"),
+            sid: string("Z3mN8qR1tV6yB0cX4wL7pK2jH9fD5sA1"),
+          })
+          .withMetadata({ typ: equal("at+jwt") });
+      })
+      .executeTest(async (message) => {
+        const { content } = message.contents;
+        const claims = (Buffer.isBuffer(content) ? JSON.parse(content.toString("utf8")) : content) as Record<string, unknown>;
+        // What REQUIRE_VERIFIED_EMAIL_FOR_WRITES reads.
+        expect(claimsToPrincipal(claims).emailVerified).toBe(true);
+      }));
+
   it("finds the JWKS through the discovery document", () =>
     pact
       .addInteraction()

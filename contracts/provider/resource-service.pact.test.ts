@@ -19,7 +19,9 @@ describe("resource-service honours the client's contract", () => {
   beforeAll(async () => {
     const audience = "https://api.authbridge.test";
     issuer = await startTestIssuer({ audience });
-    api = await startService("resource-service", () => ({ AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: audience }));
+    // Writes need a verified address here, so the contract can pin email_unverified;
+    // the test issuer's tokens say email_verified: true unless a state says otherwise.
+    api = await startService("resource-service", () => ({ AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: audience, REQUIRE_VERIFIED_EMAIL_FOR_WRITES: "true" }));
   });
   afterAll(async () => {
     await api?.stop();
@@ -42,6 +44,9 @@ describe("resource-service honours the client's contract", () => {
   function handlers() {
     return {
       "a signed-in user alice": async () => ({ accessToken: await alice() }),
+      "a signed-in user carol whose email address is not verified": async () => ({
+        accessToken: await issuer.mint({ sub: "user-carol", email: "carol@example.com", name: "Carol", email_verified: false }),
+      }),
       "alice has a public post": async () => {
         await createPost(await alice(), "public");
         return {};

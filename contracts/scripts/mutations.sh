@@ -57,6 +57,10 @@ mutate "the WWW-Authenticate header dropped" \
   verifier/src/core/response.ts '{ "WWW-Authenticate": challenge }' '{}' provider/resource-service
 mutate "404 answered where the contract says 403" \
   resource-service/src/posts/policy.ts '  throw new HttpProblem(403, "not_owner", "Only the author of this post may change or delete it.");' '  throw notFound();' provider/resource-service
+mutate "email_verified no longer follows the verification (always false)" \
+  auth-service/src/auth/claims.ts "    email_verified: user.emailVerified," "    email_verified: false," provider/auth-service
+mutate "an unverified caller's write let through (email_unverified never answered)" \
+  resource-service/src/http/verified-email.ts "caller(req).emailVerified" "(caller(req).emailVerified || true)" provider/resource-service
 
 if [ "$failures" -gt 0 ]; then
   echo "$failures mutation(s) were not caught by the contracts." >&2

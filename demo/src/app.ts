@@ -31,7 +31,12 @@ export function createDemoApp({ config, page, logger }: { config: DemoConfig; pa
     }),
   );
 
-  const pageConfig: PageConfig = { authUrl: config.authUrl, apiUrl: config.apiUrl, renewBeforeSeconds: config.renewBeforeSeconds };
+  const pageConfig: PageConfig = {
+    authUrl: config.authUrl,
+    apiUrl: config.apiUrl,
+    renewBeforeSeconds: config.renewBeforeSeconds,
+    ...(config.inboxUrl ? { inboxUrl: config.inboxUrl } : {}),
+  };
   const send = (res: Response, type: string, body: string) => res.set("cache-control", "no-cache").type(type).send(body);
   app.get("/", (_req, res) => send(res, "html", page.html));
   app.get("/app.js", (_req, res) => send(res, "text/javascript", page.js));

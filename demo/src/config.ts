@@ -11,6 +11,8 @@ export interface DemoConfig {
   authUrl: string;
   /** The resource-service's public URL. */
   apiUrl: string;
+  /** The local mail inbox the page links to after a sign-up or a reset request (INBOX_URL; the stack's mail catcher). */
+  inboxUrl: string | undefined;
   /** The page's client renews its token this many seconds before it expires. */
   renewBeforeSeconds: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -22,6 +24,7 @@ const schema = z.object({
   PORT: integer("PORT", 0, 65535, 4002),
   AUTH_URL: httpUrl("AUTH_URL"),
   API_URL: httpUrl("API_URL"),
+  INBOX_URL: httpUrl("INBOX_URL").optional(),
   TOKEN_RENEW_BEFORE_SECONDS: integer("TOKEN_RENEW_BEFORE_SECONDS", 1, 3_600, 30),
   LOG_LEVEL: logLevel,
   SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", 0, 120_000, 5_000),
@@ -34,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     port: e.PORT,
     authUrl: new URL(e.AUTH_URL).origin,
     apiUrl: new URL(e.API_URL).origin,
+    inboxUrl: e.INBOX_URL,
     renewBeforeSeconds: e.TOKEN_RENEW_BEFORE_SECONDS,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

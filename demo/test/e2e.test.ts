@@ -1,12 +1,13 @@
 // The whole story in a real browser, against the real services: sign up and
 // in, a profile, public and private posts, the list as oneself and as an
 // anonymous visitor, someone else's post refused (403 and 404), a token
-// renewing, a session ended in another tab, errors in words. Screenshots of
+// renewing, a session ended in another tab, errors in words, an address
+// verified and a password reset through the local inbox. Screenshots of
 // each step go to demo/artifacts/.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdir, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { freePort, memoryLog, startServices, type RunningServices } from "@authbridge/devstack/testing";
+import { eventually, freePort, memoryLog, startMailCatcher, startServices, type MailCatcher, type RunningServices } from "@authbridge/devstack/testing";
 import { createLogger, type RunnableService } from "@authbridge/service-kit";
 import type { Locator, Page } from "playwright-core";
 import { loadConfig } from "../src/config.js";
@@ -22,8 +23,10 @@ const PASSWORD = "correct horse battery staple";
 const run = Date.now().toString(36);
 const bob = { name: "Bob Builder", email: `bob-${run}@example.com` };
 const ada = { name: "Ada Lovelace", email: `ada-${run}@example.com` };
+const carol = { name: "Carol Newcomer", email: `carol-${run}@example.com` };
 
 let services: RunningServices;
+let catcher: MailCatcher;
 let demo: RunnableService;
 let chromium: Chromium;
 let page: Page;
@@ -37,14 +40,23 @@ beforeAll(async () => {
   // trusted origins) before they start, and theirs to the demo.
   const demoPort = await freePort();
   const demoOrigin = `http://127.0.0.1:${demoPort}`;
+  // Mail goes to a real SMTP server with a web inbox, as in the stack.
+  catcher = await startMailCatcher();
   services = await startServices({
-    auth: { CORS_ORIGINS: demoOrigin, JWT_EXPIRES_IN_SECONDS: String(TOKEN_SECONDS) },
+    auth: {
+      CORS_ORIGINS: demoOrigin,
+      JWT_EXPIRES_IN_SECONDS: String(TOKEN_SECONDS),
+      SMTP_URL: catcher.smtpUrl,
+      MAIL_FROM: "authbridge <no-reply@example.com>",
+      MAIL_RATE_LIMIT_PER_ADDRESS: "20",
+    },
     api: { CORS_ORIGINS: demoOrigin },
   });
   const config = loadConfig({
     PORT: String(demoPort),
     AUTH_URL: services.authUrl,
     API_URL: services.apiUrl,
+    INBOX_URL: catcher.inboxUrl,
     TOKEN_RENEW_BEFORE_SECONDS: String(RENEW_BEFORE_SECONDS),
   });
   demo = createDemoService(config, createLogger("demo", "info", memoryLog().stream));
@@ -63,6 +75,7 @@ afterAll(async () => {
   await chromium?.close();
   await demo?.close();
   await services?.stop();
+  await catcher?.stop();
 });
 
 const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
@@ -262,6 +275,67 @@ describe("the demo in a browser", () => {
     expect(await text(page.locator("#token-expires"))).toBe("no token");
     await shows(page.locator("#posts-summary"), "1 post, as an anonymous visitor");
     await shot("12-session-ended-elsewhere");
+  });
+
+  it("verifies a newcomer's address from the local inbox: the link signs in, and the token says email_verified: true", async () => {
+    await signUp(carol);
+    await shows(page.locator("#check-inbox"), `Check your inbox: we sent ${carol.email} a link to verify the address.`);
+    expect(await page.locator("#inbox-link").getAttribute("href")).toBe(catcher.inboxUrl);
+    await shot("13-check-your-inbox");
+    await page.getByRole("button", { name: "Send the verification mail again" }).click();
+    await shows(page.locator("#check-inbox"), `Sent again: check your inbox for a new link to verify ${carol.email}.`);
+
+    const verificationMails = async () => catcher.mails.filter((mail) => mail.to.includes(carol.email) && /verify/i.test(mail.subject)).length;
+    await eventually(async () => (await verificationMails()) === 2, "the first and the resent verification mail");
+    const [inbox] = await Promise.all([chromium.context.waitForEvent("page"), page.locator("#inbox-link").click()]);
+    // The newest first: the mail sent again.
+    await inbox.locator("tr", { hasText: carol.email }).getByRole("link", { name: /Verify your email address/ }).first().click();
+    await inbox.screenshot({ path: `${ARTIFACTS}14-inbox-verification-mail.png`, fullPage: true });
+    await inbox.locator(`a[href^="${services.authUrl}/api/auth/verify-email?token="]`).click();
+    // The auth-service verifies the address, signs this browser in and sends it back to the demo.
+    await inbox.locator("#notice", { hasText: "Your email address is verified, and you are signed in." }).waitFor();
+    await inbox.locator("#whoami", { hasText: `Signed in as ${carol.name} (${carol.email})` }).waitFor();
+    await inbox.locator("#token-email-verified", { hasText: "yes (email_verified: true)" }).waitFor();
+    expect(new URL(inbox.url()).search).toBe("");
+    await inbox.screenshot({ path: `${ARTIFACTS}15-verified-and-signed-in.png`, fullPage: true });
+    await inbox.getByRole("button", { name: "Sign out" }).click();
+    await inbox.locator("#whoami", { hasText: /^Not signed in$/ }).waitFor();
+    await inbox.close();
+  });
+
+  it("resets a forgotten password through the mailed link, with the password policy, and signs in with the new one", async () => {
+    await page.reload();
+    await page.locator("body[data-ready=true]").waitFor();
+    const forgot = form("forgot");
+    await forgot.getByLabel("Email").fill(carol.email);
+    await forgot.getByRole("button", { name: "Mail me a reset link" }).click();
+    await shows(page.locator("#check-inbox"), `If ${carol.email} has an account, a reset link is on its way: check your inbox.`);
+
+    // The inbox page does not refresh itself: open it once the mail is there.
+    await catcher.waitFor((mail) => mail.to.includes(carol.email) && /reset/i.test(mail.subject));
+    const inbox = await chromium.context.newPage();
+    await inbox.goto(catcher.inboxUrl);
+    await inbox.locator("tr", { hasText: carol.email }).getByRole("link", { name: /Reset your authbridge password/ }).click();
+    await inbox.locator(`a[href^="${services.authUrl}/api/auth/reset-password/"]`).click();
+    // Back on the demo with the link's token: the form for the new password.
+    const reset = inbox.locator("#reset-form");
+    await reset.waitFor();
+    expect(new URL(inbox.url()).search).toBe("");
+    await reset.getByLabel(/New password/).fill("password1234");
+    await reset.getByRole("button", { name: "Set the new password" }).click();
+    await reset.locator(".form-error", { hasText: /common/i }).waitFor();
+    await reset.getByLabel(/New password/).fill("a brand new passphrase");
+    await reset.getByRole("button", { name: "Set the new password" }).click();
+    await inbox.locator("#notice", { hasText: "Your password is changed" }).waitFor();
+    await inbox.screenshot({ path: `${ARTIFACTS}16-password-reset.png`, fullPage: true });
+
+    const signInForm = inbox.locator("#sign-in-form");
+    await signInForm.getByLabel("Email").fill(carol.email);
+    await signInForm.getByLabel("Password").fill("a brand new passphrase");
+    await signInForm.getByRole("button", { name: "Sign in" }).click();
+    await inbox.locator("#whoami", { hasText: `Signed in as ${carol.name}` }).waitFor();
+    await inbox.locator("#token-email-verified", { hasText: "yes (email_verified: true)" }).waitFor();
+    await inbox.close();
   });
 
   it("threw no error in the page along the way", () => {

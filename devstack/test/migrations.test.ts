@@ -50,17 +50,20 @@ describe("deployMigrations", () => {
     const url = await emptyDatabase();
     const auth = serviceDatabase("auth-service");
     await deployMigrations(url, auth);
-    const sql = await readFile(path.join(auth.migrationsDir, "20261127000000_init", "migration.sql"));
-    expect(await migrationRows(url)).toEqual([
-      {
-        migration_name: "20261127000000_init",
-        checksum: createHash("sha256").update(sql).digest("hex"),
+    const names = ["20261127000000_init", "20261206230000_mail_outbox"];
+    const expected = await Promise.all(
+      names.map(async (name) => ({
+        migration_name: name,
+        checksum: createHash("sha256")
+          .update(await readFile(path.join(auth.migrationsDir, name, "migration.sql")))
+          .digest("hex"),
         finished_at: expect.any(Date),
         rolled_back_at: null,
         logs: null,
         applied_steps_count: 1,
-      },
-    ]);
+      })),
+    );
+    expect(await migrationRows(url)).toEqual(expected);
   });
 
   it("fails with Prisma's own error when a migration fails, and again on the next try", async () => {

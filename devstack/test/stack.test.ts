@@ -115,6 +115,7 @@ describe("npm start on the embedded PostgreSQL", () => {
   let authUrl: string;
   let resourceUrl: string;
   let demoUrl: string;
+  let inboxUrl: string;
   let pgPort: number;
 
   beforeAll(async () => {
@@ -125,6 +126,9 @@ describe("npm start on the embedded PostgreSQL", () => {
     const resourcePort = await freePortBelow32768();
     const demoPort = await freePortBelow32768();
     pgPort = await freePortBelow32768();
+    const smtpPort = await freePortBelow32768();
+    const inboxPort = await freePortBelow32768();
+    inboxUrl = `http://localhost:${inboxPort}`;
     authUrl = `http://localhost:${authPort}`;
     resourceUrl = `http://localhost:${resourcePort}`;
     demoUrl = `http://localhost:${demoPort}`;
@@ -135,9 +139,13 @@ describe("npm start on the embedded PostgreSQL", () => {
       RESOURCE_SERVICE_PORT: String(resourcePort),
       DEMO_PORT: String(demoPort),
       EMBEDDED_POSTGRES_PORT: String(pgPort),
+      MAIL_CATCHER_SMTP_PORT: String(smtpPort),
+      MAIL_CATCHER_PORT: String(inboxPort),
       LOG_LEVEL: "warn",
     };
     delete env.DATABASE_URL;
+    delete env.SMTP_URL;
+    delete env.SMTP_HOST;
     delete env.BETTER_AUTH_SECRET;
   });
   afterAll(async () => {
@@ -154,11 +162,12 @@ describe("npm start on the embedded PostgreSQL", () => {
     const stack = startStack(env);
     await waitFor(stack, /Press Ctrl-C to stop/);
     expect(stack.output()).toContain("Creating an embedded PostgreSQL cluster");
-    expect(stack.output()).toMatch(/Applied 1 migration\(s\) to authbridge_auth/);
+    expect(stack.output()).toMatch(/Applied 2 migration\(s\) to authbridge_auth/);
     expect(stack.output()).toMatch(/Applied 1 migration\(s\) to authbridge_resource/);
     expect(stack.output()).toMatch(new RegExp(`auth-service +${authUrl}`));
     expect(stack.output()).toMatch(new RegExp(`resource-service +${resourceUrl}/api/v1/posts`));
     expect(stack.output()).toMatch(new RegExp(`demo page +${demoUrl}`));
+    expect(stack.output()).toMatch(new RegExp(`mail inbox +${inboxUrl}`));
     expect(stack.output()).toMatch(/Stack ready in \d+ ms/);
     expect(stack.output()).not.toMatch(/postgres:[^*@]+@/);
     expect((await fetch(`${authUrl}/readyz`)).status).toBe(200);
@@ -172,6 +181,18 @@ describe("npm start on the embedded PostgreSQL", () => {
     expect(session.headers.get("access-control-allow-origin")).toBe(demoUrl);
     expect(session.headers.get("access-control-allow-credentials")).toBe("true");
     expect(statSync(path.join(dataDir, "dev-secret")).mode & 0o777).toBe(0o600);
+    // A sign-up's verification mail lands in the printed inbox, its link pointing at the auth-service.
+    const email = `stack.${process.pid}@example.com`;
+    const signUp = await fetch(`${authUrl}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: demoUrl },
+      body: JSON.stringify({ email, name: "Newcomer", password: "correct horse battery staple", callbackURL: demoUrl }),
+    });
+    expect(signUp.status).toBe(200);
+    await waitFor(stack, /Mail to stack\./);
+    const mails = (await (await fetch(`${inboxUrl}/api/messages`)).json()) as Array<{ to: string[]; text: string }>;
+    expect(mails).toEqual([expect.objectContaining({ to: [email], text: expect.stringContaining(`${authUrl}/api/auth/verify-email?token=`) })]);
+    expect(await (await fetch(inboxUrl)).text()).toContain("Verify your email address");
     // The migrations are Prisma's own: its CLI finds every one applied.
     for (const status of await migrateStatus(dataDir, pgPort)) {
       expect(status).toEqual({ database: status.database, code: 0, output: expect.stringContaining("Database schema is up to date!") });

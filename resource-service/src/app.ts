@@ -50,7 +50,8 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   const users = userService(userRepository(db));
   const posts = postService(postRepository(db), users);
   app.use("/api", requestBodies(acceptBodies(["application/json"]), ...jsonBody(BODY_LIMIT)));
-  for (const feature of features) app.use(feature.path, featureRouter(feature, { posts, users }, authenticators));
+  const requirements = { verifiedEmailForWrites: config.auth.requireVerifiedEmailForWrites };
+  for (const feature of features) app.use(feature.path, featureRouter(feature, { posts, users }, authenticators, requirements));
 
   app.use(notFound);
   app.use(errorHandler(logger, [authProblems(config.auth.realm), databaseUnavailable]));

@@ -30,6 +30,8 @@ export interface ResourceServiceConfig extends ServiceSettings {
     cacheSize: number;
     /** Where the auth-service publishes ended sessions (opt-in); tokens of an ended session are refused. */
     revocations: { url: string; keyPrefix: string; maxEntries: number } | undefined;
+    /** Writes need a token with `email_verified: true` (403 email_unverified otherwise). */
+    requireVerifiedEmailForWrites: boolean;
   };
 }
 
@@ -48,6 +50,7 @@ const schema = z.object({
       error: `AUTH_ALGORITHMS must be a comma-separated list of ${allowedAlgorithms.join(", ")}; none and HMAC algorithms are never accepted.`,
     }),
   AUTH_ACCEPT_UNTYPED_TOKENS: flag("AUTH_ACCEPT_UNTYPED_TOKENS"),
+  REQUIRE_VERIFIED_EMAIL_FOR_WRITES: flag("REQUIRE_VERIFIED_EMAIL_FOR_WRITES"),
   AUTH_CLOCK_TOLERANCE_SECONDS: integer("AUTH_CLOCK_TOLERANCE_SECONDS", 0, 300, 5),
   AUTH_MAX_TOKEN_AGE_SECONDS: integer("AUTH_MAX_TOKEN_AGE_SECONDS", 0, 86_400, 0),
   AUTH_REALM: z
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ResourceServic
       revocations: e.AUTH_REVOCATION_REDIS_URL
         ? { url: e.AUTH_REVOCATION_REDIS_URL, keyPrefix: e.AUTH_REVOCATION_KEY_PREFIX, maxEntries: e.AUTH_REVOCATION_MAX_ENTRIES }
         : undefined,
+      requireVerifiedEmailForWrites: e.REQUIRE_VERIFIED_EMAIL_FOR_WRITES,
     },
   };
 }

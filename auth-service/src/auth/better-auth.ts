@@ -9,6 +9,8 @@ import type { AuthServiceConfig } from "../config.js";
 import type { Database } from "../db.js";
 import { customClaims } from "./claims.js";
 import { AUTH_BASE_PATH, JWKS_PATH } from "./paths.js";
+import { emailOptions, verificationLinksWorkOnce } from "./email.js";
+import type { Outbox } from "../mail/outbox.js";
 import { keyPairConfig } from "../keys/key-pairs.js";
 import type { SigningKeys } from "../keys/signing-keys.js";
 import { checkPassword } from "./password-policy.js";
@@ -53,7 +55,7 @@ function scrubAuthLog(message: string): string {
   return message.replace(/[^\s@"'<>]+@[^\s@"'<>]+/g, "[email]");
 }
 
-export function createAuth(config: AuthServiceConfig, db: Database, signingKeys: SigningKeys, logger: Logger, shared?: SharedState) {
+export function createAuth(config: AuthServiceConfig, db: Database, signingKeys: SigningKeys, logger: Logger, shared?: SharedState, outbox?: Outbox) {
   const limit = { window: config.rateLimit.windowSeconds, max: config.rateLimit.max };
   const customRules: Record<string, { window: number; max: number } | false> = {
     // Public keys and cookie-authenticated reads: limiting them per address would
@@ -63,6 +65,12 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
     "/get-session": false,
   };
   for (const path of credentialPaths) customRules[path] = limit;
+  // With SMTP, the endpoints that send mail are limited per client and per
+  // email address in front of Better Auth (app.ts, MAIL_RATE_LIMIT_*), in
+  // place of its fixed 3 per minute.
+  if (config.mail.smtp) for (const path of ["/request-password-reset", "/send-verification-email"]) customRules[path] = false;
+  // Verification, reset and the mail to an existing account's owner (auth/email.ts).
+  const email = emailOptions(config, outbox);
 
   return betterAuth({
     appName: "authbridge",
@@ -86,7 +94,9 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
       autoSignIn: false,
       minPasswordLength: config.passwordMinLength,
       maxPasswordLength: 128,
+      ...email.emailAndPassword,
     },
+    ...(email.emailVerification ? { emailVerification: email.emailVerification } : {}),
     session: {
       storeSessionInDatabase: true,
       // Off by default: with a cookie cache, a session that was signed out or
@@ -146,6 +156,7 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
       }),
     },
     plugins: [
+      verificationLinksWorkOnce(config),
       jwt({
         jwks: {
           keyPairConfig: keyPairConfig(config.jwt.algorithm),

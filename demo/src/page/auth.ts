@@ -19,9 +19,28 @@ export class AuthSession {
     this.base = `${authUrl.replace(/\/+$/, "")}/api/auth`;
   }
 
-  /** Creates an account. It does not sign in: the auth-service answers an existing address exactly like a new one. */
-  async signUp(input: { name: string; email: string; password: string }): Promise<void> {
+  /**
+   * Creates an account. It does not sign in: the auth-service answers an
+   * existing address exactly like a new one. The verification mail's link
+   * leads back to `callbackURL`, signed in.
+   */
+  async signUp(input: { name: string; email: string; password: string; callbackURL: string }): Promise<void> {
     await this.post("/sign-up/email", input);
+  }
+
+  /** Mails a new verification link to an unverified address; answered the same for any address. */
+  async resendVerification(input: { email: string; callbackURL: string }): Promise<void> {
+    await this.post("/send-verification-email", input);
+  }
+
+  /** Asks for a reset link; answered the same whether or not the address has an account. Its link leads to `redirectTo?token=...`. */
+  async requestPasswordReset(input: { email: string; redirectTo: string }): Promise<void> {
+    await this.post("/request-password-reset", input);
+  }
+
+  /** Sets a new password with the token of a reset link; every session of the account ends. */
+  async resetPassword(input: { token: string; newPassword: string }): Promise<void> {
+    await this.post("/reset-password", input);
   }
 
   async signIn(input: { email: string; password: string }): Promise<User> {

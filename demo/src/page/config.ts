@@ -7,6 +7,8 @@ export interface PageConfig {
   apiUrl: string;
   /** The client renews a token this many seconds before it expires. */
   renewBeforeSeconds: number;
+  /** The local stack's mail inbox, where verification and reset mails land (absent with a real SMTP server). */
+  inboxUrl?: string;
 }
 
 export function parsePageConfig(value: unknown): PageConfig {
@@ -14,5 +16,10 @@ export function parsePageConfig(value: unknown): PageConfig {
   if (typeof config.authUrl !== "string" || typeof config.apiUrl !== "string" || typeof config.renewBeforeSeconds !== "number") {
     throw new Error("/config.json lacks authUrl, apiUrl or renewBeforeSeconds.");
   }
-  return { authUrl: config.authUrl, apiUrl: config.apiUrl, renewBeforeSeconds: config.renewBeforeSeconds };
+  return {
+    authUrl: config.authUrl,
+    apiUrl: config.apiUrl,
+    renewBeforeSeconds: config.renewBeforeSeconds,
+    ...(typeof config.inboxUrl === "string" ? { inboxUrl: config.inboxUrl } : {}),
+  };
 }

@@ -17,6 +17,10 @@ const byCode: Record<string, string> = {
   not_found: "There is no post with this id, or it is private to its author (the API does not say which).",
   INVALID_EMAIL_OR_PASSWORD: "That email and password do not match an account. Check them and try again.",
   INVALID_EMAIL: "That does not look like an email address.",
+  email_unverified: "Verify your email address first: follow the link in the mail we sent you, then try again.",
+  EMAIL_NOT_VERIFIED: "Verify your email address first: follow the link in the mail we sent you.",
+  INVALID_TOKEN: "This link is invalid, has expired or was already used. Ask for a new one.",
+  EMAIL_ALREADY_VERIFIED: "This verification link was already used: your address is verified.",
 };
 
 const fieldsByCode: Record<string, string> = {
@@ -26,6 +30,11 @@ const fieldsByCode: Record<string, string> = {
 };
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** Words for a bare code (a mail link's ?error=...), or the code itself. */
+export function explainCode(code: string): string {
+  return byCode[code] ?? `That link did not work (${code}).`;
+}
 
 /** What to tell the person after `error`. */
 export function explain(error: unknown): Explanation {

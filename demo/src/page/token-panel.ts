@@ -16,6 +16,7 @@ export function setUpTokenPanel(ctx: Context): void {
   const renews = byId("token-renews", HTMLElement);
   const renewals = byId("token-renewals", HTMLElement);
   const hint = byId("token-hint", HTMLElement);
+  const verified = byId("token-email-verified", HTMLElement);
   let renewing = false;
 
   const renew = async () => {
@@ -38,12 +39,14 @@ export function setUpTokenPanel(ctx: Context): void {
     if (!ctx.session.user || !times) {
       expires.textContent = "no token";
       renews.textContent = "–";
+      verified.textContent = "–";
       hint.textContent = ctx.session.user ? "Getting a token…" : "Sign in to get one.";
       return;
     }
     const now = Date.now();
     expires.textContent = now >= times.expiresAt ? "expired" : clock(times.expiresAt - now);
     renews.textContent = now >= times.renewAt ? "now" : clock(times.renewAt - now);
+    verified.textContent = times.emailVerified ? "yes (email_verified: true)" : "not yet (email_verified: false)";
     const lifetime = Math.round((times.expiresAt - times.issuedAt) / 1000);
     hint.textContent = `Issued at ${new Date(times.issuedAt).toLocaleTimeString()}, valid for ${lifetime} s; renewed ${ctx.config.renewBeforeSeconds} s before it expires.`;
     if (now >= times.renewAt && !renewing) void renew();

@@ -8,12 +8,14 @@ export interface TokenTimes {
   expiresAt: number;
   /** When the client renews it: `renewBeforeSeconds` before it expires. */
   renewAt: number;
+  /** The token's `email_verified` claim. */
+  emailVerified: boolean;
 }
 
-function claimTimes(token: string): { iat: number; exp: number } | undefined {
+function claimTimes(token: string): { iat: number; exp: number; emailVerified: boolean } | undefined {
   try {
-    const payload = JSON.parse(atob((token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/"))) as { iat?: unknown; exp?: unknown };
-    return typeof payload.iat === "number" && typeof payload.exp === "number" ? { iat: payload.iat, exp: payload.exp } : undefined;
+    const payload = JSON.parse(atob((token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/"))) as { iat?: unknown; exp?: unknown; email_verified?: unknown };
+    return typeof payload.iat === "number" && typeof payload.exp === "number" ? { iat: payload.iat, exp: payload.exp, emailVerified: payload.email_verified === true } : undefined;
   } catch {
     return undefined;
   }
@@ -41,7 +43,7 @@ export class TokenWatch {
         const times = typeof body.token === "string" ? claimTimes(body.token) : undefined;
         if (times) {
           this.received += 1;
-          this.times = { issuedAt: times.iat * 1000, expiresAt: times.exp * 1000, renewAt: (times.exp - this.renewBeforeSeconds) * 1000 };
+          this.times = { issuedAt: times.iat * 1000, expiresAt: times.exp * 1000, renewAt: (times.exp - this.renewBeforeSeconds) * 1000, emailVerified: times.emailVerified };
         }
       }
       return response;

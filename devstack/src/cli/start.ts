@@ -18,6 +18,7 @@ import pg from "pg";
 import { repoRoot, serviceDatabase, serviceDatabases, withDatabase } from "../databases.js";
 import { ensureDatabase, migrateIfPending } from "../migrations.js";
 import { portFromEnv, resolvePostgres, type PostgresServer } from "../postgres-server.js";
+import { startMailCatcher, type MailCatcher } from "../mail-catcher.js";
 import { isProcessAlive } from "../process.js";
 import { bundleService } from "../service-bundle.js";
 import { forkService, stopService, type ServiceName } from "../service-process.js";
@@ -140,6 +141,28 @@ function withOrigin(origins: string, origin: string): string {
   return (list.includes(origin) ? list : [...list, origin]).join(",");
 }
 
+/**
+ * Mail: a real SMTP server from the environment (SMTP_URL or SMTP_HOST, with
+ * MAIL_FROM), or else the local mail catcher: an SMTP server in this process
+ * with a web inbox, so the verification and reset links can be clicked.
+ */
+async function localMail(): Promise<{ catcher: MailCatcher | undefined; env: NodeJS.ProcessEnv }> {
+  if (process.env.SMTP_URL || process.env.SMTP_HOST) return { catcher: undefined, env: {} };
+  let inboxUrl = "";
+  const catcher = await startMailCatcher({
+    smtpPort: portFromEnv("MAIL_CATCHER_SMTP_PORT", 1025),
+    httpPort: portFromEnv("MAIL_CATCHER_PORT", 4003),
+    onMail: (mail) => log(`Mail to ${mail.to.join(", ")}: "${mail.subject}" (${inboxUrl}/messages/${mail.id}).`),
+  }).catch((error: unknown) => {
+    throw new Error(
+      `Could not start the local mail catcher (SMTP ${process.env.MAIL_CATCHER_SMTP_PORT ?? 1025}, inbox ${process.env.MAIL_CATCHER_PORT ?? 4003}): ${error instanceof Error ? error.message : String(error)}. ` +
+        "Free those ports, choose others with MAIL_CATCHER_SMTP_PORT and MAIL_CATCHER_PORT, or set SMTP_URL to use a real SMTP server.",
+    );
+  });
+  inboxUrl = catcher.inboxUrl;
+  return { catcher, env: { SMTP_URL: catcher.smtpUrl, MAIL_FROM: process.env.MAIL_FROM ?? "authbridge <no-reply@authbridge.localhost>" } };
+}
+
 function redactPassword(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = "***";
@@ -154,6 +177,7 @@ async function main(): Promise<void> {
   await takeLock(paths);
 
   const services: ServiceProcess[] = [];
+  let mail: MailCatcher | undefined;
   let server: Promise<PostgresServer> | undefined;
   let preparing: Promise<unknown> | undefined;
   let stopping: Promise<void> | undefined;
@@ -171,6 +195,7 @@ async function main(): Promise<void> {
       // runHelper): cut off, it would leave a failed migration behind that
       // blocks the next start.
       await preparing?.catch(() => undefined);
+      await mail?.stop();
       try {
         // PostgreSQL may still be starting: wait for it, then stop it.
         await (await server?.catch(() => undefined))?.stop();
@@ -230,6 +255,8 @@ async function main(): Promise<void> {
     // load their code (most of their start-up), then wait for the migrations
     // before they read their configuration and touch their databases.
     const bundles = bundleServices();
+    const mailSetup = await localMail();
+    mail = mailSetup.catcher;
     const starting = resolvePostgres({
       url: process.env.DATABASE_URL,
       embeddedDir: process.env.EMBEDDED_POSTGRES_DIR ?? path.join(paths.dataRoot, "postgres"),
@@ -273,6 +300,7 @@ async function main(): Promise<void> {
         BETTER_AUTH_URL: authUrl,
         JWT_AUDIENCE: audience,
         CORS_ORIGINS: corsOrigins,
+        ...mailSetup.env,
       }, prepared.then(({ postgres, secret }) => ({
         DATABASE_URL: withDatabase(postgres.adminUrl, serviceDatabase("auth-service").database),
         BETTER_AUTH_SECRET: secret,
@@ -296,6 +324,7 @@ async function main(): Promise<void> {
         HOST: host,
         AUTH_URL: authUrl,
         API_URL: resourceUrl,
+        ...(mail ? { INBOX_URL: mail.inboxUrl } : {}),
       }, undefined, track),
     ]);
     launching.catch(() => undefined);
@@ -326,6 +355,7 @@ async function main(): Promise<void> {
         `  resource-service   ${resourceUrl}/api/v1/posts`,
         `  JWKS               ${authUrl}${JWKS_PATH}`,
         `  discovery          ${authUrl}/.well-known/openid-configuration`,
+        `  mail inbox         ${mail ? `${mail.inboxUrl}   (verification and reset mails; SMTP on ${mail.smtpUrl})` : "(SMTP from the environment)"}`,
         `  PostgreSQL         ${postgres.kind === "embedded" ? redactPassword(postgres.adminUrl) : "(DATABASE_URL)"}`,
         "Press Ctrl-C to stop.",
       ].join("\n"),

@@ -8,3 +8,4 @@ export { HOSTILE_CHARACTERS, rawRequest, seededBytes, seededRandom, seededText, 
 export { forkService, stopService } from "../service-process.js";
 export { eventually } from "./eventually.js";
 export { freezable, freezableProcess, startPrivatePostgres, startPrivateRedis, type Freezable, type PrivatePostgres, type PrivateRedis } from "./stall.js";
+export { startMailCatcher, type CaughtMail, type MailCatcher } from "../mail-catcher.js";

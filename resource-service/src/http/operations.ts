@@ -16,6 +16,7 @@ import { caller } from "./caller.js";
 import { encoderOf } from "./encode.js";
 import type { ProblemCode } from "./problems.js";
 import { validate } from "./validation.js";
+import { isWrite, requireVerifiedEmail } from "./verified-email.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 
@@ -164,13 +165,25 @@ export interface Authenticators {
   optional: RequestHandler;
 }
 
+/** What a deployment asks of callers beyond a valid token. */
+export interface CallerRequirements {
+  /** Writes (http/verified-email.ts) need a verified email address. */
+  verifiedEmailForWrites: boolean;
+}
+
 /** The router of `feature`, to mount at `feature.path`; its handlers call `services`. */
-export function featureRouter<Services>(feature: Feature<Services>, services: Services, authenticators: Authenticators): Router {
+export function featureRouter<Services>(
+  feature: Feature<Services>,
+  services: Services,
+  authenticators: Authenticators,
+  requirements: CallerRequirements = { verifiedEmailForWrites: false },
+): Router {
   const router = Router();
   const authMiddleware = authMiddlewareOf(authenticators);
   for (const operation of feature.operations) {
     checkParams(feature, operation);
-    router[operation.method](operation.path, authMiddleware[operation.auth], handlerOf(operation, services));
+    const checks = requirements.verifiedEmailForWrites && isWrite(operation) ? [requireVerifiedEmail] : [];
+    router[operation.method](operation.path, authMiddleware[operation.auth], ...checks, handlerOf(operation, services));
   }
   return router;
 }

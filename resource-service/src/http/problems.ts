@@ -37,6 +37,10 @@ export const problemCatalog = {
   invalid_encoding: { status: 400, when: "the body is not valid UTF-8" },
   nesting_too_deep: { status: 400, when: "the body is nested more than 32 levels deep" },
   not_owner: { status: 403, when: "changing or deleting someone else's public post" },
+  email_unverified: {
+    status: 403,
+    when: "a write (POST, PUT, PATCH, DELETE) by a caller whose token says `email_verified: false`, where the deployment requires a verified address for writes (REQUIRE_VERIFIED_EMAIL_FOR_WRITES): verify the address, then get a new token",
+  },
   not_found: { status: 404, when: "no such resource, or someone else's private post (answered exactly as for an id that was never used)" },
   handle_taken: { status: 409, when: "the handle belongs to someone else" },
   payload_too_large: { status: 413, when: "the body is larger than 64 KB" },
@@ -60,6 +64,8 @@ export const everyRequestProblems: readonly ProblemCode[] = ["bad_request", "hea
 export const bearerRequiredProblems: readonly ProblemCode[] = ["invalid_request", "token_missing", "token_expired", "token_invalid", "auth_unavailable"];
 /** Routes behind optionalAuth: no token is an anonymous caller, a bad one is still refused. */
 export const bearerOptionalProblems: readonly ProblemCode[] = ["invalid_request", "token_expired", "token_invalid", "auth_unavailable"];
+/** Writes, where REQUIRE_VERIFIED_EMAIL_FOR_WRITES is on (http/verified-email.ts). */
+export const verifiedEmailProblems: readonly ProblemCode[] = ["email_unverified"];
 /** /metrics behind METRICS_TOKEN. */
 export const metricsTokenProblems: readonly ProblemCode[] = ["unauthorized"];
 /** Routes that read a JSON body. */

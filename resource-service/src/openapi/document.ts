@@ -21,8 +21,10 @@ import {
   problemNarrowing,
   queryProblems,
   validationProblem,
+  verifiedEmailProblems,
   type ProblemCode,
 } from "../http/problems.js";
+import { isWrite } from "../http/verified-email.js";
 
 export type JsonSchema = Record<string, unknown>;
 export type OpenApiDocument = Record<string, unknown> & { openapi: string; paths: Record<string, Record<string, JsonSchema>> };
@@ -34,6 +36,8 @@ export interface DocumentOptions {
   audience: readonly string[];
   /** Whether the main port serves GET /metrics (behind METRICS_TOKEN). */
   metricsOnMainPort: boolean;
+  /** Whether writes answer 403 email_unverified to an unverified caller (REQUIRE_VERIFIED_EMAIL_FOR_WRITES). */
+  verifiedEmailForWrites?: boolean;
 }
 
 /** What a deployment's document says about it, from its configuration. */
@@ -43,6 +47,7 @@ function documentOptionsOf(config: Pick<ResourceServiceConfig, "auth" | "metrics
     audience: config.auth.audience,
     // service-kit's installMetrics: a token without a port of its own serves /metrics on the main port.
     metricsOnMainPort: config.metrics.token !== undefined && config.metrics.port === undefined,
+    verifiedEmailForWrites: config.auth.requireVerifiedEmailForWrites,
   };
 }
 
@@ -64,17 +69,18 @@ export interface DocumentedOperation {
 }
 
 /** Every operation the document describes, features first, in the order they are declared. */
-export function documentedOperations({ metricsOnMainPort }: Pick<DocumentOptions, "metricsOnMainPort">): DocumentedOperation[] {
+export function documentedOperations({ metricsOnMainPort, verifiedEmailForWrites = false }: Pick<DocumentOptions, "metricsOnMainPort" | "verifiedEmailForWrites">): DocumentedOperation[] {
   return [
-    ...features.flatMap((feature) => feature.operations.map((operation) => featureOperation(feature, operation))),
+    ...features.flatMap((feature) => feature.operations.map((operation) => featureOperation(feature, operation, verifiedEmailForWrites))),
     ...[...serviceRoutes, ...(metricsOnMainPort ? [metricsRoute] : [])].map((route) => ({ ...route, tag: serviceTag.name })),
   ];
 }
 
-function featureOperation(feature: Feature, { handler: _handler, path, success, ...operation }: Operation): DocumentedOperation {
+function featureOperation(feature: Feature, { handler: _handler, path, success, ...operation }: Operation, verifiedEmailForWrites: boolean): DocumentedOperation {
   const { location, ...answer } = success;
   return {
     ...operation,
+    problems: verifiedEmailForWrites && isWrite(operation) ? [...operation.problems, ...verifiedEmailProblems] : operation.problems,
     path: path === "/" ? feature.path : `${feature.path}${path}`,
     tag: feature.tag.name,
     success: [location ? { ...answer, headers: { Location: { description: location.description, required: true } } } : answer],
