@@ -26,6 +26,10 @@ const authProblems = {
     status: 401,
     when: "the token is refused for any other reason (signature, algorithm, `iss`, `aud`, `kid`, claims, format, size, revocation); `WWW-Authenticate` carries `error=\"invalid_token\"`",
   },
+  insufficient_scope: {
+    status: 403,
+    when: "the token is valid but its claims do not allow the operation (a role it lacks); `WWW-Authenticate` carries `error=\"insufficient_scope\"`",
+  },
   auth_unavailable: { status: 503, when: "the issuer's keys cannot be had at all, so no token can be verified; retry after `Retry-After` seconds" },
 } satisfies Record<AuthErrorCode, ProblemInfo>;
 
