@@ -194,6 +194,8 @@ describe("the OpenAPI document", () => {
       visibility: "public",
       createdAt: "2026-01-01T00:00:00.000Z",
       updatedAt: "2026-01-01T00:00:00.000Z",
+      hiddenAt: null,
+      hiddenReason: null,
     };
 
     it("passes what the document describes", () => {

@@ -8,6 +8,7 @@
 // then its handler: validation only for the query and body it declares, then
 // the handler, then the answer encoded by the declared response schema.
 import type { Principal } from "@authbridge/verifier";
+import { requireRole } from "@authbridge/verifier/express";
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import { answersByCaller, privateAnswers } from "./cache.js";
@@ -20,10 +21,8 @@ export type Method = "get" | "post" | "put" | "patch" | "delete";
 /**
  * Who may call an operation: "required", a caller with a valid bearer token;
  * "optional", anyone, though a token that is sent must be valid (an anonymous
- * caller gets the public view). Further requirements of one operation (roles,
- * a verified email) belong here too, as an object such as
- * `{ mode: "required", roles: ["moderator"] }`: `authMiddlewareOf` below turns
- * it into middleware, openapi/document.ts into security and problem codes.
+ * caller gets the public view). An operation that needs a role of its caller
+ * names it in `roles` (see Declaration).
  */
 export type Auth = "required" | "optional";
 
@@ -97,6 +96,11 @@ export interface Declaration<
   summary: string;
   description?: string;
   auth: A;
+  /**
+   * The token's `role` must be one of these (the verifier's requireRole): 403
+   * insufficient_scope otherwise. Only with auth "required".
+   */
+  roles?: A extends "required" ? readonly [string, ...string[]] : never;
   params?: P;
   /** Validated before the handler runs (422 validation_failed). */
   query?: Q;
@@ -168,7 +172,9 @@ export function featureRouter<Services>(feature: Feature<Services>, services: Se
   const authMiddleware = authMiddlewareOf(authenticators);
   for (const operation of feature.operations) {
     checkParams(feature, operation);
-    router[operation.method](operation.path, authMiddleware[operation.auth], handlerOf(operation, services));
+    const { roles } = operation;
+    if (roles && operation.auth !== "required") throw new Error(`${operation.operationId} names roles, so its auth must be "required".`);
+    router[operation.method](operation.path, authMiddleware[operation.auth], ...(roles ? [requireRole(...roles)] : []), handlerOf(operation, services));
   }
   return router;
 }

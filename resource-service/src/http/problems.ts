@@ -64,6 +64,8 @@ export const everyRequestProblems: readonly ProblemCode[] = ["bad_request", "hea
 export const bearerRequiredProblems: readonly ProblemCode[] = ["invalid_request", "token_missing", "token_expired", "token_invalid", "auth_unavailable"];
 /** Routes behind optionalAuth: no token is an anonymous caller, a bad one is still refused. */
 export const bearerOptionalProblems: readonly ProblemCode[] = ["invalid_request", "token_expired", "token_invalid", "auth_unavailable"];
+/** Routes that need a role (the route table's `roles`). */
+export const roleProblems: readonly ProblemCode[] = ["insufficient_scope"];
 /** /metrics behind METRICS_TOKEN. */
 export const metricsTokenProblems: readonly ProblemCode[] = ["unauthorized"];
 /** Routes that read a JSON body. */

@@ -20,6 +20,7 @@ import {
   problemCatalog,
   problemNarrowing,
   queryProblems,
+  roleProblems,
   validationProblem,
   type ProblemCode,
 } from "../http/problems.js";
@@ -56,6 +57,8 @@ export interface DocumentedOperation {
   summary: string;
   description?: string;
   auth: Auth | ServiceRoute["auth"];
+  /** The roles the caller's token must carry one of. */
+  roles?: readonly string[];
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -182,12 +185,17 @@ function describeOperation(operation: DocumentedOperation, jsonSchema: (schema: 
     operationId: operation.operationId,
     tags: [operation.tag],
     summary: operation.summary,
-    ...(operation.description ? { description: operation.description } : {}),
+    ...(operation.description || operation.roles ? { description: [operation.description, rolesSentence(operation.roles)].filter(Boolean).join("\n\n") } : {}),
     security: { required: [{ [SECURITY_SCHEME]: [] }], optional: [{}, { [SECURITY_SCHEME]: [] }], none: [], metrics: [{ [METRICS_SECURITY_SCHEME]: [] }] }[operation.auth],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(operation.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(operation.body) } } } } : {}),
     responses: { ...successResponses(operation, jsonSchema), ...problemResponses(problemCodesOf(operation), jsonSchema) },
   };
+}
+
+function rolesSentence(roles: readonly string[] | undefined): string | undefined {
+  if (!roles) return undefined;
+  return `Needs a token whose \`role\` claim is ${roles.map((role) => `\`${role}\``).join(" or ")}; any other caller gets 403 \`insufficient_scope\`.`;
 }
 
 function parametersOf(schema: z.ZodObject | undefined, location: "path" | "query", jsonSchema: (schema: z.ZodType) => JsonSchema): JsonSchema[] {
@@ -247,6 +255,7 @@ export function problemCodesOf(operation: DocumentedOperation): ProblemCode[] {
     ...{ required: bearerRequiredProblems, optional: bearerOptionalProblems, none: [], metrics: metricsTokenProblems }[operation.auth],
     ...(operation.body ? jsonBodyProblems : []),
     ...(operation.query ? queryProblems : []),
+    ...(operation.roles ? roleProblems : []),
     ...operation.problems,
   ]);
   return (Object.keys(problemCatalog) as ProblemCode[]).filter((code) => codes.has(code));
@@ -258,6 +267,7 @@ const problemHeaders: Partial<Record<ProblemCode, readonly string[]>> = {
   token_missing: ["WWW-Authenticate"],
   token_expired: ["WWW-Authenticate"],
   token_invalid: ["WWW-Authenticate"],
+  insufficient_scope: ["WWW-Authenticate"],
   unauthorized: ["WWW-Authenticate"],
   auth_unavailable: ["Retry-After"],
   database_unavailable: ["Retry-After"],

@@ -1,0 +1,34 @@
+// Moderation records, and the post changes they go with, in one transaction:
+// an action is never taken without its record, nor recorded without being taken.
+import type { Database } from "../db.js";
+import { uuidv7 } from "../ids.js";
+import type { ModerationInput, ModerationRecord } from "./schemas.js";
+
+export interface ModerationFilter {
+  postId: string | undefined;
+  before: string | undefined;
+  limit: number;
+}
+
+export function moderationRepository(db: Database) {
+  return {
+    /** Applies `input.action` to the post and records it, atomically. */
+    act(input: ModerationInput, record: Pick<ModerationRecord, "postAuthorId" | "moderatorId" | "moderatorRole">): Promise<ModerationRecord> {
+      const { action, postId, reason } = input;
+      return db.prisma.$transaction(async (tx) => {
+        if (action === "delete") await tx.post.delete({ where: { id: postId } });
+        else await tx.post.update({ where: { id: postId }, data: action === "hide" ? { hiddenAt: new Date(), hiddenReason: reason } : { hiddenAt: null, hiddenReason: null } });
+        return tx.moderationAction.create({ data: { id: uuidv7(), action, postId, reason, ...record } });
+      });
+    },
+    list({ postId, before, limit }: ModerationFilter): Promise<ModerationRecord[]> {
+      return db.prisma.moderationAction.findMany({
+        where: { ...(postId ? { postId } : {}), ...(before ? { id: { lt: before } } : {}) },
+        orderBy: { id: "desc" },
+        take: limit,
+      });
+    },
+  };
+}
+
+export type ModerationRepository = ReturnType<typeof moderationRepository>;
