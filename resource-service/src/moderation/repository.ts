@@ -12,14 +12,20 @@ export interface ModerationFilter {
 
 export function moderationRepository(db: Database) {
   return {
-    /** Applies `input.action` to the post and records it, atomically. */
-    act(input: ModerationInput, record: Pick<ModerationRecord, "postAuthorId" | "moderatorId" | "moderatorRole">): Promise<ModerationRecord> {
+    /** Applies `input.action` to the post and records it, atomically; null when the post is gone (deleted meanwhile). */
+    async act(input: ModerationInput, record: Pick<ModerationRecord, "postAuthorId" | "moderatorId" | "moderatorRole">): Promise<ModerationRecord | null> {
       const { action, postId, reason } = input;
-      return db.prisma.$transaction(async (tx) => {
-        if (action === "delete") await tx.post.delete({ where: { id: postId } });
-        else await tx.post.update({ where: { id: postId }, data: action === "hide" ? { hiddenAt: new Date(), hiddenReason: reason } : { hiddenAt: null, hiddenReason: null } });
-        return tx.moderationAction.create({ data: { id: uuidv7(), action, postId, reason, ...record } });
-      });
+      try {
+        return await db.prisma.$transaction(async (tx) => {
+          if (action === "delete") await tx.post.delete({ where: { id: postId } });
+          else await tx.post.update({ where: { id: postId }, data: action === "hide" ? { hiddenAt: new Date(), hiddenReason: reason } : { hiddenAt: null, hiddenReason: null } });
+          return tx.moderationAction.create({ data: { id: uuidv7(), action, postId, reason, ...record } });
+        });
+      } catch (error: unknown) {
+        // Prisma's "record to update or delete does not exist".
+        if (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2025") return null;
+        throw error;
+      }
     },
     list({ postId, before, limit }: ModerationFilter): Promise<ModerationRecord[]> {
       return db.prisma.moderationAction.findMany({

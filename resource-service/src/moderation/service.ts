@@ -18,7 +18,9 @@ export function moderationService(records: ModerationRepository, posts: PostRepo
     async act(moderator: Principal, input: ModerationInput): Promise<ModerationRecord> {
       const post = isUuid(input.postId) ? await posts.find(input.postId) : null;
       if (!post) throw notFound();
-      return records.act(input, { postAuthorId: post.authorId, moderatorId: moderator.sub, moderatorRole: moderator.role ?? "" });
+      const record = await records.act(input, { postAuthorId: post.authorId, moderatorId: moderator.sub, moderatorRole: moderator.role ?? "" });
+      if (!record) throw notFound();
+      return record;
     },
     async list(query: ModerationListQuery): Promise<ModerationPage> {
       const items = await records.list({ postId: query.postId, before: query.cursor, limit: query.limit + 1 });
