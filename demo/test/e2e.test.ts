@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdir, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { freePort, memoryLog, startServices, type RunningServices } from "@authbridge/devstack/testing";
+import { freePort, grantRole, memoryLog, startServices, type RunningServices } from "@authbridge/devstack/testing";
 import { createLogger, type RunnableService } from "@authbridge/service-kit";
 import type { Locator, Page } from "playwright-core";
 import { loadConfig } from "../src/config.js";
@@ -22,6 +22,7 @@ const PASSWORD = "correct horse battery staple";
 const run = Date.now().toString(36);
 const bob = { name: "Bob Builder", email: `bob-${run}@example.com` };
 const ada = { name: "Ada Lovelace", email: `ada-${run}@example.com` };
+const mo = { name: "Mo Derator", email: `mo-${run}@example.com` };
 
 let services: RunningServices;
 let demo: RunnableService;
@@ -262,6 +263,36 @@ describe("the demo in a browser", () => {
     expect(await text(page.locator("#token-expires"))).toBe("no token");
     await shows(page.locator("#posts-summary"), "1 post, as an anonymous visitor");
     await shot("12-session-ended-elsewhere");
+  });
+
+  it("lets a moderator hide someone else's post with a reason: gone for everyone else, shown to the moderator with the reason", async () => {
+    // Ada, a plain user, has no moderation controls.
+    await signIn(ada);
+    await shows(page.locator("#posts-summary"), `2 posts, as ${ada.name}:`);
+    expect(await postTitled("Bob's public note").locator(".moderate-form").count()).toBe(0);
+    await signOut();
+
+    await signUp(mo);
+    await shows(page.locator("#whoami"), `Account created for ${mo.email}.`);
+    // The first moderator, as an operator makes one (the roles CLI): before the session starts.
+    await grantRole(services.authDatabase.url, mo.email, "moderator");
+    await signIn(mo);
+    await shows(page.locator("#posts-summary"), `1 post, as ${mo.name} (moderator)`);
+
+    const bobsNote = postTitled("Bob's public note");
+    await bobsNote.getByLabel("Reason to hide").fill("Off topic");
+    await bobsNote.getByRole("button", { name: "Hide", exact: true }).click();
+    await shows(postTitled("Bob's public note").locator(".hidden-reason"), "Hidden by a moderator: Off topic");
+    expect(await postTitled("Bob's public note").locator(".badge.hidden-post").innerText()).toBe("hidden");
+    await shot("13-moderator-hid-a-post");
+
+    await page.getByLabel("an anonymous visitor").check();
+    await shows(page.locator("#posts-summary"), "0 posts, as an anonymous visitor");
+    await page.getByLabel("me", { exact: true }).check();
+    await shows(page.locator("#posts-summary"), `1 post, as ${mo.name} (moderator)`);
+    await signOut();
+    await shows(page.locator("#posts-summary"), "0 posts, as an anonymous visitor");
+    await shot("14-hidden-post-gone-for-visitors");
   });
 
   it("threw no error in the page along the way", () => {
