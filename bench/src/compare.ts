@@ -5,8 +5,11 @@
 //
 // Options (environment): BENCH_DURATION_SECONDS (6), BENCH_WARMUP_SECONDS (2), BENCH_ROUNDS (3),
 // BENCH_CONNECTIONS (32), BENCH_LOAD (wrk when /usr/bin/wrk exists, else autocannon),
-// BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_POSTS (300), BENCH_STDOUT (pipe, or null for /dev/null).
+// BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_POSTS (300), BENCH_STDOUT (pipe, or null for /dev/null),
+// BENCH_ROWS (every row, or some: "1,3"), BENCH_PROFILE (1: CPU profiles of our services).
 import os from "node:os";
+import path from "node:path";
+import { repoRoot } from "@authbridge/devstack";
 import { resolveTestServer } from "@authbridge/devstack/testing/server";
 import { autocannonGenerator } from "./load/autocannon.js";
 import type { LoadGenerator } from "./load/types.js";
@@ -24,7 +27,7 @@ import { fetchToken, signUpAndIn } from "./setup/accounts.js";
 import { createDatabases } from "./setup/databases.js";
 import { seedPosts } from "./setup/seed.js";
 import { redisAnswers, startStack, type Stack } from "./stack.js";
-import { plan, runChecks } from "./targets.js";
+import { plan, runChecks, selectRows } from "./targets.js";
 
 const log = (line: string) => process.stderr.write(`[bench:compare] ${line}\n`);
 
@@ -76,7 +79,9 @@ async function main(): Promise<void> {
   if (redis) cleanups.push(() => deleteKeys(redis.url, redis.keyPrefix));
   const processes: ServiceProcess[] = [];
   cleanups.push(() => Promise.all(processes.map((p) => p.stop())));
-  const stack = await startStack(dbs, redis, options.stdout, (p) => processes.push(p), log);
+  const profiles = path.join(repoRoot, "artifacts", "bench-compare", "profiles");
+  const nodeFlags = options.profile ? ["--cpu-prof", `--cpu-prof-dir=${profiles}`] : [];
+  const stack = await startStack(dbs, redis, options.stdout, nodeFlags, (p) => processes.push(p), log);
 
   const stamp = Date.now();
   const reader = await signUpAndIn(stack.auth.url, `reader.${stamp}@example.com`, "Reader");
@@ -87,11 +92,14 @@ async function main(): Promise<void> {
   const posts = await seedPosts(stack.resource.url, dbs.urls.resource, readerToken, otherToken, options.postCount);
   log(`${posts.total} posts seeded; the reader's token expires in 15 minutes and is reused for every request`);
 
-  const { groups, comparisons, checks } = plan(stack, {
-    token: readerToken.token,
-    cookies: { auth: reader.cookie, authRedis: redisAccount?.cookie, betterAuth: peerAccount.cookie },
-    posts,
-  });
+  const { groups, comparisons, checks } = selectRows(
+    plan(stack, {
+      token: readerToken.token,
+      cookies: { auth: reader.cookie, authRedis: redisAccount?.cookie, betterAuth: peerAccount.cookie },
+      posts,
+    }),
+    options.rows,
+  );
   await runChecks(checks);
   log("both sides of every row answer the same; measuring");
   const idleRss = new Map(processes.map((p) => [p.name, rssKb(p.pid)]));
@@ -131,6 +139,10 @@ async function main(): Promise<void> {
   const written = await writeReport(report);
   process.stdout.write(`\n${toMarkdown(report)}\n`);
   log(`written to ${written.markdown} and ${written.json}`);
+  if (options.profile) {
+    await Promise.all(processes.map((p) => p.stop()));
+    log(`CPU profiles of our services in ${profiles} (open them in Chrome's DevTools or speedscope)`);
+  }
 }
 
 let interrupted = false;

@@ -19,7 +19,14 @@ export interface BenchOptions {
   postCount: number;
   /** Where the processes' stdout goes (BENCH_STDOUT): a pipe the harness drains, or /dev/null. */
   stdout: "pipe" | "null";
+  /** Only these rows (BENCH_ROWS, e.g. "1,3,4b"); every row when undefined. */
+  rows: Set<string> | undefined;
+  /** Write a CPU profile of each of our services (BENCH_PROFILE=1), under artifacts/bench-compare/profiles/. */
+  profile: boolean;
 }
+
+/** The rows of the table, as BENCH_ROWS names them. */
+export const ROWS = ["1", "2", "3", "4", "4b", "5"] as const;
 
 export const WRK_PATH = "/usr/bin/wrk";
 
@@ -42,8 +49,15 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
   if (load === "wrk" && !existsSync(WRK_PATH)) throw new OptionsError(`BENCH_LOAD=wrk, but ${WRK_PATH} does not exist: install it (apt-get install wrk) or use BENCH_LOAD=autocannon.`);
   const stdout = env.BENCH_STDOUT || "pipe";
   if (stdout !== "pipe" && stdout !== "null") throw new OptionsError(`BENCH_STDOUT must be "pipe" or "null", but it is "${stdout}".`);
+  const rows = env.BENCH_ROWS ? new Set(env.BENCH_ROWS.split(",").map((row) => row.trim())) : undefined;
+  const unknownRows = [...(rows ?? [])].filter((row) => !(ROWS as readonly string[]).includes(row));
+  if (rows && (unknownRows.length > 0 || rows.size === 0)) throw new OptionsError(`BENCH_ROWS must list rows of the table (${ROWS.join(", ")}), separated by commas, but it is "${env.BENCH_ROWS}".`);
+  const profile = env.BENCH_PROFILE || "0";
+  if (profile !== "0" && profile !== "1") throw new OptionsError(`BENCH_PROFILE must be 1 (write CPU profiles of our services) or 0, but it is "${profile}".`);
   return {
     stdout,
+    rows,
+    profile: profile === "1",
     durationSeconds: whole(env, "BENCH_DURATION_SECONDS", 6, 1, 60),
     warmupSeconds: whole(env, "BENCH_WARMUP_SECONDS", 2, 0, 30),
     rounds: whole(env, "BENCH_ROUNDS", 3, 1, 10),

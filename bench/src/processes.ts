@@ -1,5 +1,5 @@
 // The measured services as child processes started the way their images start them: `node
-// <entry>` with no IPC channel and stdout on a pipe that is read and discarded (as a container
+// <args>` with no IPC channel and stdout on a pipe that is read and discarded (as a container
 // runtime collects it), counted so the report can show that request logs were on.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
@@ -16,8 +16,8 @@ export interface ServiceProcess {
 export interface StartOptions {
   name: string;
   cwd: string;
-  /** The script node runs, relative to cwd. */
-  entry: string;
+  /** node's arguments: the script (relative to cwd) and what comes with it. */
+  args: string[];
   port: number;
   env: Record<string, string>;
   /** Polled until it answers: with 200 when `ready200`, with any status otherwise. */
@@ -54,9 +54,9 @@ function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
   });
 }
 
-/** Starts `node entry` and resolves once it answers on readyPath; rejects with its stderr otherwise. */
+/** Starts `node ...args` and resolves once it answers on readyPath; rejects with its stderr otherwise. */
 export async function startProcess(options: StartOptions): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [options.entry], {
+  const child = spawn(process.execPath, options.args, {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", PORT: String(options.port), ...options.env },
     stdio: ["ignore", options.stdout === "null" ? "ignore" : "pipe", "pipe"],

@@ -1,10 +1,12 @@
 // Every process of the run, started one after another on ephemeral ports of 127.0.0.1:
 // our auth-service (default configuration, and with REDIS_URL when Redis answers), our
-// resource-service, and the three peers. Ours run exactly as their images do.
+// resource-service, and the three peers. Ours run exactly as their images do: the
+// Dockerfile's final stage's ENV and CMD (image.ts), on 127.0.0.1.
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
 import { repoRoot } from "@authbridge/devstack";
+import { imageRuntime } from "./image.js";
 import { freePort, runScript, startProcess, type ServiceProcess } from "./processes.js";
 import type { BenchDatabases } from "./setup/databases.js";
 
@@ -35,7 +37,12 @@ export function redisAnswers(url: string): Promise<boolean> {
 }
 
 const benchDir = path.join(repoRoot, "bench");
-const ours = { NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "info" };
+/** How the image runs a workspace's service: its ENV (PORT and HOST aside: an ephemeral port on 127.0.0.1) and node's arguments after CMD's `node`. */
+function asTheImage(workspace: string, nodeFlags: readonly string[]): { cwd: string; args: string[]; env: Record<string, string> } {
+  const { env, command } = imageRuntime(path.join(repoRoot, workspace, "Dockerfile"));
+  const { PORT: _port, ...rest } = env; // the harness picks an ephemeral port
+  return { cwd: path.join(repoRoot, workspace), args: [...nodeFlags, ...command.slice(1)], env: { ...rest, HOST: "127.0.0.1" } };
+}
 const secret = () => randomBytes(32).toString("base64url");
 
 /**
@@ -46,6 +53,8 @@ export async function startStack(
   dbs: BenchDatabases,
   redis: { url: string; keyPrefix: string } | undefined,
   stdout: "pipe" | "null",
+  /** Flags for our services' node (a CPU profile, BENCH_PROFILE), before the image's own arguments. */
+  nodeFlags: readonly string[],
   started: (process: ServiceProcess) => void,
   log: (line: string) => void,
 ): Promise<Stack> {
@@ -58,14 +67,16 @@ export async function startStack(
   const [authPort, authRedisPort, resourcePort, resourcePeerPort, betterAuthPort, barePort] = await Promise.all(Array.from({ length: 6 }, freePort));
   const authUrl = `http://127.0.0.1:${authPort}`;
   const audience = `http://127.0.0.1:${resourcePort}`;
+  const authImage = asTheImage("auth-service", nodeFlags);
+  const resourceImage = asTheImage("resource-service", nodeFlags);
   const authService = (name: string, port: number | undefined, databaseUrl: string, extra: Record<string, string>) =>
     track(
       startProcess({
         name,
-        cwd: path.join(repoRoot, "auth-service"),
-        entry: "dist/server.js",
+        cwd: authImage.cwd,
+        args: authImage.args,
         port: port ?? 0,
-        env: { ...ours, DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: secret(), BETTER_AUTH_URL: `http://127.0.0.1:${port}`, JWT_AUDIENCE: audience, ...extra },
+        env: { ...authImage.env, DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: secret(), BETTER_AUTH_URL: `http://127.0.0.1:${port}`, JWT_AUDIENCE: audience, ...extra },
         readyPath: "/readyz",
         ready200: true,
         stdout,
@@ -77,10 +88,10 @@ export async function startStack(
   const resource = await track(
     startProcess({
       name: "resource-service",
-      cwd: path.join(repoRoot, "resource-service"),
-      entry: "dist/server.js",
+      cwd: resourceImage.cwd,
+      args: resourceImage.args,
       port: resourcePort ?? 0,
-      env: { ...ours, DATABASE_URL: dbs.urls.resource, AUTH_ISSUER: authUrl, AUTH_AUDIENCE: audience },
+      env: { ...resourceImage.env, DATABASE_URL: dbs.urls.resource, AUTH_ISSUER: authUrl, AUTH_AUDIENCE: audience },
       readyPath: "/readyz",
       ready200: true,
       stdout,
@@ -88,7 +99,7 @@ export async function startStack(
   );
   // Peers answer any path once they listen; Express's 404 is enough to know that.
   const peer = (name: string, entry: string, port: number | undefined, env: Record<string, string>) =>
-    track(startProcess({ name, cwd: benchDir, entry, port: port ?? 0, env: { NODE_ENV: "production", ...env }, readyPath: "/", ready200: false, stdout }));
+    track(startProcess({ name, cwd: benchDir, args: [entry], port: port ?? 0, env: { NODE_ENV: "production", ...env }, readyPath: "/", ready200: false, stdout }));
   const resourcePeer = await peer("peer 1 (Express + jose + pg)", "dist/peers/resource-peer.js", resourcePeerPort, { DATABASE_URL: dbs.urls.resource, AUTH_ISSUER: authUrl, AUTH_AUDIENCE: audience });
   const betterAuthEnv = { DATABASE_URL: dbs.urls.betterAuth, BETTER_AUTH_URL: `http://127.0.0.1:${betterAuthPort}`, BETTER_AUTH_SECRET: secret() };
   await runScript(benchDir, "dist/peers/better-auth-migrate.js", { NODE_ENV: "production", ...betterAuthEnv });

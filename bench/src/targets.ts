@@ -81,3 +81,15 @@ export async function runChecks(checks: Plan["checks"]): Promise<void> {
     }
   }
 }
+
+/** The plan cut down to some rows (BENCH_ROWS): their comparisons, their targets and their checks. */
+export function selectRows(full: Plan, rows: Set<string> | undefined): Plan {
+  if (!rows) return full;
+  const comparisons = full.comparisons.filter((comparison) => rows.has(comparison.path.split(".")[0] ?? ""));
+  const keys = new Set(comparisons.flatMap((comparison) => [comparison.ours.key, comparison.peer.key]));
+  return {
+    comparisons,
+    groups: full.groups.map((group) => group.filter((target) => keys.has(target.key))).filter((group) => group.length > 0),
+    checks: full.checks.map((check) => ({ ...check, targets: check.targets.filter((target) => keys.has(target.key)) })).filter((check) => check.targets.length > 0),
+  };
+}

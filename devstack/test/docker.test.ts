@@ -487,7 +487,7 @@ describe("docker-compose.yml", () => {
     expect(env("resource-service", "AUTH_REVOCATION_KEY_PREFIX") ?? "authbridge:").toBe(env("auth-service", "REDIS_KEY_PREFIX") ?? "authbridge:");
   });
 
-  it("says what Redis holds where it is declared, and in the README's Docker section: all that the services keep there", () => {
+  it("says what Redis holds where it is declared, and in docs/docker.md: all that the services keep there", () => {
     // With REDIS_URL the auth-service keeps its rate-limit counters, its session cache and
     // the sessions it ended in Redis; the resource-service reads the last from the same Redis.
     expect(env("auth-service", "REDIS_URL")).toBeTruthy();
@@ -497,9 +497,9 @@ describe("docker-compose.yml", () => {
     let first = declared;
     while (first > 0 && /^\s*#/.test(lines[first - 1] ?? "")) first -= 1;
     const comment = lines.slice(first, declared).join(" ");
-    const dockerSection = /## Running with Docker\n([\s\S]*?)\n## /.exec(read("README.md"))?.[1] ?? "";
-    const sentence = /Compose runs[^.]*\./.exec(dockerSection)?.[0] ?? "";
-    for (const [where, text] of [["the comment above redis: in docker-compose.yml", comment], ["the README's Docker section", sentence]] as const) {
+    const dockerDoc = read("docs/docker.md");
+    const sentence = /Compose runs[^.]*\./.exec(dockerDoc)?.[0] ?? "";
+    for (const [where, text] of [["the comment above redis: in docker-compose.yml", comment], ["docs/docker.md", sentence]] as const) {
       expect({ where, missing: held.filter((use) => !use.test(text)).map(String), says: text }).toEqual({ where, missing: [], says: text });
       expect({ where, says: text }).not.toEqual({ where, says: expect.stringMatching(/counters only/i) });
     }

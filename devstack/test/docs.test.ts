@@ -29,7 +29,7 @@ describe("the README on what npm test needs", () => {
   });
 
   it("names every test that needs Redis, and every test that needs Chromium", () => {
-    const redis = using(/redis:\/\/127\.0\.0\.1:6379|startFleet\(/);
+    const redis = using(/redis:\/\/127\.0\.0\.1:6379|startFleet\(|startPrivateRedis\(/);
     const chromium = using(/launchChromium\(/);
     expect(redis.length).toBeGreaterThanOrEqual(6);
     expect(chromium.length).toBeGreaterThanOrEqual(1);
@@ -50,4 +50,36 @@ it("does not describe it by who else was using it", () => {
   const whoElse = /(?<!User-)\bagents?\b|\bhelpers?\b|\bwith other sessions\b|\bshared (with|machine)\b/i;
   const sentences = text.split(/(?<=[.:])\s+/).filter((sentence) => whoElse.test(sentence));
   expect(sentences).toEqual([]);
+});
+
+describe("the links between the documents", () => {
+  const documents = ["README.md", "RELIABILITY.md", "verifier/README.md", "client/README.md", ...readdirSync(path.join(root, "docs")).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)];
+  const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-");
+  const anchors = (file: string) => {
+    const text = read(file).replace(/```[\s\S]*?```/g, "");
+    return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((match) => slug(match[1] ?? "")));
+  };
+
+  it.each(documents)("every relative link of %s leads to a file that exists, and to a heading it has", (file) => {
+    const text = read(file).replace(/```[\s\S]*?```/g, "");
+    const broken: string[] = [];
+    for (const [, target = ""] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/i.test(target)) continue;
+      const [relative = "", anchor] = target.split("#");
+      const resolved = relative ? path.join(path.dirname(file), relative) : file;
+      let exists = true;
+      try {
+        readdirSync(path.join(root, resolved));
+      } catch {
+        try {
+          read(resolved);
+        } catch {
+          exists = false;
+        }
+      }
+      if (!exists) broken.push(`${target} (no ${resolved})`);
+      else if (anchor && resolved.endsWith(".md") && !anchors(resolved).has(anchor)) broken.push(`${target} (no heading #${anchor} in ${resolved})`);
+    }
+    expect(broken).toEqual([]);
+  });
 });

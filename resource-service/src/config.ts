@@ -18,8 +18,8 @@ export interface ResourceServiceConfig extends ServiceSettings {
     algorithms: string[];
     /**
      * Also accept tokens without a `typ` header: only while tokens from an
-     * auth-service that did not type them may still be live (see the README's
-     * token contract). Tokens typed as anything but at+jwt are refused either way.
+     * auth-service that did not type them may still be live (see
+     * docs/token-contract.md). Tokens typed as anything but at+jwt are refused either way.
      */
     acceptUntypedTokens: boolean;
     clockToleranceSeconds: number;

@@ -18,7 +18,7 @@ export interface ProblemBody {
   [extension: string]: unknown;
 }
 
-/** The problem type URI for a stable machine code (documented in the README). */
+/** The problem type URI for a stable machine code (documented in docs/auth-service.md and docs/resource-service.md). */
 export function problemType(code: string): string {
   return `urn:authbridge:problem:${code.toLowerCase()}`;
 }

@@ -93,7 +93,7 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
       // Off by default: with a cookie cache, a session that was signed out or
       // revoked can still mint tokens from a copy of its cookies until the
       // cache expires. On, it saves the two session queries of every
-      // /api/auth/token request (see the README's benchmark).
+      // /api/auth/token request (see docs/benchmarks.md).
       cookieCache: { enabled: config.sessionCookieCacheSeconds > 0, maxAge: Math.max(config.sessionCookieCacheSeconds, 1) },
     },
     rateLimit: {

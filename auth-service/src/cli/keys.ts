@@ -4,7 +4,7 @@
 //   npm run keys -w @authbridge/auth-service -- rotate              (publishes now, signs after JWT_KEY_PUBLISH_AHEAD_SECONDS)
 //   npm run keys -w @authbridge/auth-service -- rotate --immediate  (incident: signs at once)
 //   npm run keys -w @authbridge/auth-service -- revoke <kid>        (out of the JWKS and out of service now)
-//   npm run keys -w @authbridge/auth-service -- reencrypt           (after rotating BETTER_AUTH_SECRET: see the README)
+//   npm run keys -w @authbridge/auth-service -- reencrypt           (after rotating BETTER_AUTH_SECRET: see docs/secret-rotation.md)
 //
 // It reads the same configuration as the service (DATABASE_URL, BETTER_AUTH_SECRET, ...).
 // Other instances see the change within 30 s (their key cache); verifiers

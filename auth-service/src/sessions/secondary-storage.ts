@@ -12,7 +12,7 @@
 // revive a session; the cost is that the cache refills from PostgreSQL after
 // each outage. What this cannot cover: an instance cut off from a Redis that
 // other instances still use leaves its ended sessions in the cache they read,
-// until it reconnects (see the README).
+// until it reconnects (see docs/redis.md).
 import type { SecondaryStorage } from "better-auth";
 import type { Logger } from "pino";
 import type { RedisConnection } from "../redis.js";

@@ -6,13 +6,15 @@
 // Everything is decided when the router is built. Per request a route runs
 // its auth middleware (with the caching policy of its auth mode, http/cache.ts),
 // then its handler: validation only for the query and body it declares, then
-// the handler, then the answer encoded by the declared response schema.
+// the handler, then the answer encoded by the declared response schema
+// (encode.ts: compiled from it once, not validated again).
 import type { Principal } from "@authbridge/verifier";
 import { requireRole } from "@authbridge/verifier/express";
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import { answersByCaller, privateAnswers } from "./cache.js";
 import { caller } from "./caller.js";
+import { encoderOf } from "./encode.js";
 import type { ProblemCode } from "./problems.js";
 import { validate } from "./validation.js";
 
@@ -206,9 +208,10 @@ function answerOf({ status, schema, location }: Answer): (req: Request, res: Res
       res.status(status).end();
     };
   }
+  const encode = encoderOf(schema);
   return (req, res, result) => {
     if (location) res.location(`${req.baseUrl}/${location.path(result)}`);
-    res.status(status).json(z.encode(schema, result));
+    res.status(status).json(encode(result));
   };
 }
 

@@ -30,7 +30,7 @@ const authProblems = {
     status: 403,
     when: "the token is valid but its claims do not allow the operation (a role it lacks); `WWW-Authenticate` carries `error=\"insufficient_scope\"`",
   },
-  auth_unavailable: { status: 503, when: "the issuer's keys cannot be had at all, so no token can be verified; retry after `Retry-After` seconds" },
+  auth_unavailable: { status: 503, when: "the issuer's keys cannot be had (never fetched, stale for too long, or the token names a key this service has not seen while the issuer cannot be asked), so the token cannot be verified; retry after `Retry-After` seconds" },
 } satisfies Record<AuthErrorCode, ProblemInfo>;
 
 export const problemCatalog = {

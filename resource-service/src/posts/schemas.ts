@@ -1,6 +1,6 @@
 // What /api/v1/posts accepts and answers. Request schemas validate input
 // (strict: a field a client may not set is refused); response schemas shape
-// every answer (z.encode) and, with the request ones, generate the OpenAPI
+// every answer (http/encode.ts, as z.encode would) and, with the request ones, generate the OpenAPI
 // document (src/openapi).
 import { z } from "zod";
 import { text } from "../http/text.js";
