@@ -2,7 +2,7 @@
 // migration tells the developer.
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { createHash, randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -50,17 +50,25 @@ describe("deployMigrations", () => {
     const url = await emptyDatabase();
     const auth = serviceDatabase("auth-service");
     await deployMigrations(url, auth);
-    const sql = await readFile(path.join(auth.migrationsDir, "20261127000000_init", "migration.sql"));
-    expect(await migrationRows(url)).toEqual([
-      {
-        migration_name: "20261127000000_init",
-        checksum: createHash("sha256").update(sql).digest("hex"),
+    // Every migration of the folder, in order, each with the checksum of its SQL.
+    const names = (await readdir(auth.migrationsDir, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+    expect(names[0]).toBe("20261127000000_init");
+    const expected = await Promise.all(
+      names.map(async (name) => ({
+        migration_name: name,
+        checksum: createHash("sha256")
+          .update(await readFile(path.join(auth.migrationsDir, name, "migration.sql")))
+          .digest("hex"),
         finished_at: expect.any(Date),
         rolled_back_at: null,
         logs: null,
         applied_steps_count: 1,
-      },
-    ]);
+      })),
+    );
+    expect(await migrationRows(url)).toEqual(expected);
   });
 
   it("fails with Prisma's own error when a migration fails, and again on the next try", async () => {
