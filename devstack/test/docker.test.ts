@@ -265,6 +265,8 @@ const containerPorts = (svc: Service) => (svc.ports ?? []).map((port) => String(
 interface Image { dockerfile: Dockerfile; workspace: string; runtime: string; others: string[] }
 const images: Image[] = [...new Set(services.flatMap(([, svc]) => { const build = buildOf(svc); return build ? [dockerfilePath(build)] : []; }))]
   .filter(exists)
+  // The examples' images are no services of the stack: their own tests check them (examples/nextjs-app/test/docker.test.ts).
+  .filter((file) => !file.startsWith("examples/"))
   .map((file) => {
     const dockerfile = new Dockerfile(file);
     const users = services.filter(([, svc]) => { const build = buildOf(svc); return build !== undefined && dockerfilePath(build) === file; });

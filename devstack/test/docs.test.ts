@@ -53,7 +53,7 @@ it("does not describe it by who else was using it", () => {
 });
 
 describe("the links between the documents", () => {
-  const documents = ["README.md", "RELIABILITY.md", "verifier/README.md", "client/README.md", ...readdirSync(path.join(root, "docs")).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)];
+  const documents = ["README.md", "RELIABILITY.md", "verifier/README.md", "client/README.md", "examples/nextjs-app/README.md", ...readdirSync(path.join(root, "docs")).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)];
   const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-");
   const anchors = (file: string) => {
     const text = read(file).replace(/```[\s\S]*?```/g, "");
