@@ -141,7 +141,7 @@ export function openApiDocument(options: DocumentOptions): OpenApiDocument {
       title: "authbridge resource-service",
       version: "1",
       description: [
-        "Users and posts, with per-user ownership, behind bearer JWTs issued by the auth-service.",
+        "Users and posts, with per-user ownership and moderation by moderators and admins (the token's `role` claim), behind bearer JWTs issued by the auth-service.",
         "",
         "Every error is `application/problem+json` (RFC 9457) with `type` (`urn:authbridge:problem:<code>`), `title`, `status`, `detail` and a stable `code`: match on `code`. Each operation lists the codes it can answer. A path or method not listed here answers 404 `not_found`.",
         "",
