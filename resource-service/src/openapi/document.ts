@@ -186,7 +186,8 @@ function describeOperation(operation: DocumentedOperation, jsonSchema: (schema: 
     tags: [operation.tag],
     summary: operation.summary,
     ...(operation.description || operation.roles ? { description: [operation.description, rolesSentence(operation.roles)].filter(Boolean).join("\n\n") } : {}),
-    security: { required: [{ [SECURITY_SCHEME]: [] }], optional: [{}, { [SECURITY_SCHEME]: [] }], none: [], metrics: [{ [METRICS_SECURITY_SCHEME]: [] }] }[operation.auth],
+    // OpenAPI 3.1: for a scheme other than OAuth2 or OpenID Connect, the array lists the role names the operation needs.
+    security: { required: [{ [SECURITY_SCHEME]: [...(operation.roles ?? [])] }], optional: [{}, { [SECURITY_SCHEME]: [] }], none: [], metrics: [{ [METRICS_SECURITY_SCHEME]: [] }] }[operation.auth],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(operation.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(operation.body) } } } } : {}),
     responses: { ...successResponses(operation, jsonSchema), ...problemResponses(problemCodesOf(operation), jsonSchema) },
