@@ -69,6 +69,7 @@ describe("sign-up, sign-in, tokens, JWKS and discovery", () => {
         email_verified: false,
         name: "Ada Lovelace",
         sid: sessionBody.session.id,
+        role: "user",
         iss: running.url,
         aud: AUDIENCE,
         iat: expect.any(Number),

@@ -34,6 +34,9 @@ export interface Post {
   visibility: Visibility;
   createdAt: string;
   updatedAt: string;
+  /** When a moderator hid the post, and why; null unless hidden (only its author and moderators see a hidden post). */
+  hiddenAt: string | null;
+  hiddenReason: string | null;
 }
 
 export interface PostPage {
@@ -67,7 +70,49 @@ export interface NewPost {
   visibility?: Visibility;
 }
 
+/** A role the auth-service issues (the token's `role` claim). */
+export type Role = "user" | "moderator" | "admin";
+
+export type ModerationActionKind = "hide" | "unhide" | "delete";
+
+export interface ModerationActionInput {
+  action: ModerationActionKind;
+  postId: string;
+  /** Why: recorded, and shown to the author of a hidden post (1 to 500 characters). */
+  reason: string;
+}
+
+/** One moderation action: who did what to which post, when and why. */
+export interface ModerationRecord extends ModerationActionInput {
+  id: string;
+  postAuthorId: string;
+  moderatorId: string;
+  moderatorRole: string;
+  createdAt: string;
+}
+
+export interface ModerationPage {
+  items: ModerationRecord[];
+  nextCursor: string | null;
+}
+
 type Auth = "required" | "optional";
+
+function search(query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  return params.toString() ? `?${params.toString()}` : "";
+}
+
+/** One claim of a token's payload, read without verifying it (the API verifies). */
+function claim(token: string, name: string): unknown {
+  try {
+    const payload = JSON.parse(atob((token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, unknown>;
+    return payload[name];
+  } catch {
+    return undefined;
+  }
+}
 
 export class ApiClient {
   readonly tokens: TokenSource;
@@ -96,17 +141,38 @@ export class ApiClient {
 
   readonly posts = {
     create: (post: NewPost) => this.request<Post>("POST", "/api/v1/posts", "required", post),
-    list: (query: { author?: string; limit?: number; cursor?: string } = {}) => {
-      const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-      const search = params.toString() ? `?${params.toString()}` : "";
-      return this.request<PostPage>("GET", `/api/v1/posts${search}`, "optional");
-    },
+    list: (query: { author?: string; limit?: number; cursor?: string } = {}) => this.request<PostPage>("GET", `/api/v1/posts${search(query)}`, "optional"),
     get: (id: string) => this.request<Post>("GET", `/api/v1/posts/${encodeURIComponent(id)}`, "optional"),
     update: (id: string, changes: Partial<NewPost>) => this.request<Post>("PATCH", `/api/v1/posts/${encodeURIComponent(id)}`, "required", changes),
     replace: (id: string, post: Required<NewPost>) => this.request<Post>("PUT", `/api/v1/posts/${encodeURIComponent(id)}`, "required", post),
     delete: (id: string) => this.request<void>("DELETE", `/api/v1/posts/${encodeURIComponent(id)}`, "required"),
   };
+
+  /**
+   * Moderators and admins only: anyone else gets an AuthorizationError whose
+   * `insufficientScope` is true (403 insufficient_scope).
+   */
+  readonly moderation = {
+    /** Hides, unhides or deletes any post, and records it. */
+    act: (input: ModerationActionInput) => this.request<ModerationRecord>("POST", "/api/v1/moderation/actions", "required", input),
+    /** The records, newest first. */
+    list: (query: { postId?: string; limit?: number; cursor?: string } = {}) => this.request<ModerationPage>("GET", `/api/v1/moderation/actions${search(query)}`, "required"),
+  };
+
+  /**
+   * The role the current token carries (undefined without a session). It is
+   * the token's: a role changed since shows with the next token.
+   */
+  async role(): Promise<Role | undefined> {
+    if (this.anonymous) return undefined;
+    try {
+      const role = claim(await this.tokens.get(), "role");
+      return role === "user" || role === "moderator" || role === "admin" ? role : undefined;
+    } catch (error: unknown) {
+      if (error instanceof AuthenticationError) return undefined;
+      throw error;
+    }
+  }
 
   /** A token for an optional-auth call: none when there is no session (anonymous). */
   private async tokenFor(auth: Auth): Promise<string | undefined> {

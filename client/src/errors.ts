@@ -36,9 +36,19 @@ export class AuthenticationError extends ApiError {
   override name = "AuthenticationError";
 }
 
-/** 403: authenticated, but not allowed (e.g. `not_owner`). */
+/**
+ * 403: authenticated, but not allowed: `not_owner` (someone else's post), or
+ * `insufficient_scope` (the token lacks a role the operation needs; RFC 6750's
+ * challenge says so too). Neither is retried: a new token of the same user
+ * carries the same role.
+ */
 export class AuthorizationError extends ApiError {
   override name = "AuthorizationError";
+
+  /** The token is valid but lacks the role or claims the operation needs. */
+  get insufficientScope(): boolean {
+    return this.code === "insufficient_scope";
+  }
 }
 
 /**

@@ -1,4 +1,19 @@
-export { ApiClient, type ClientOptions, type NewPost, type OwnProfile, type Post, type PostPage, type ProfileChanges, type PublicProfile, type Visibility } from "./client.js";
+export {
+  ApiClient,
+  type ClientOptions,
+  type ModerationActionInput,
+  type ModerationActionKind,
+  type ModerationPage,
+  type ModerationRecord,
+  type NewPost,
+  type OwnProfile,
+  type Post,
+  type PostPage,
+  type ProfileChanges,
+  type PublicProfile,
+  type Role,
+  type Visibility,
+} from "./client.js";
 export {
   ApiError,
   AuthenticationError,

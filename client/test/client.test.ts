@@ -1,4 +1,4 @@
-import { signedInCookie, startServices, type RunningServices } from "@authbridge/devstack/testing";
+import { grantRole, signedInCookie, startServices, type RunningServices } from "@authbridge/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { ApiClient, AuthenticationError, AuthorizationError, NotFoundError, ValidationError } from "../src/index.js";
 
@@ -88,6 +88,30 @@ describe("the typed client against both real services", () => {
     const invalid = await alice.posts.create({ title: "", body: "x" }).catch((failure: unknown) => failure);
     expect(invalid).toBeInstanceOf(ValidationError);
     expect((invalid as ValidationError).fieldErrors).toEqual([expect.objectContaining({ field: "title" })]);
+  });
+
+  it("moderates: a moderator hides a post and lists the record; a plain user gets an AuthorizationError with insufficientScope", async () => {
+    const author = await clientFor("Author");
+    const plain = await clientFor("Plain");
+    const modEmail = email("Mod");
+    await signedInCookie(services.authUrl, modEmail, "Mod");
+    await grantRole(services.authDatabase.url, modEmail, "moderator");
+    const cookie = await signedInCookie(services.authUrl, modEmail, "Mod");
+    const moderator = new ApiClient({ apiUrl: services.apiUrl, authUrl: services.authUrl, authHeaders: () => ({ cookie }) });
+    expect(await moderator.role()).toBe("moderator");
+    expect(await plain.role()).toBe("user");
+
+    const post = await author.posts.create({ title: "Spam", body: "Buy now" });
+    expect({ hiddenAt: post.hiddenAt, hiddenReason: post.hiddenReason }).toEqual({ hiddenAt: null, hiddenReason: null });
+    const refused = await plain.moderation.act({ action: "hide", postId: post.id, reason: "No" }).catch((failure: unknown) => failure);
+    expect(refused).toBeInstanceOf(AuthorizationError);
+    expect({ code: (refused as AuthorizationError).code, insufficientScope: (refused as AuthorizationError).insufficientScope }).toEqual({ code: "insufficient_scope", insufficientScope: true });
+
+    const record = await moderator.moderation.act({ action: "hide", postId: post.id, reason: "Advertising" });
+    expect(record).toEqual(expect.objectContaining({ action: "hide", postId: post.id, reason: "Advertising", moderatorRole: "moderator" }));
+    expect((await moderator.moderation.list({ postId: post.id })).items).toEqual([record]);
+    await expect(plain.posts.get(post.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await author.posts.get(post.id)).hiddenReason).toBe("Advertising");
   });
 
   it("an anonymous client (session: false) never asks for a token", async () => {

@@ -35,6 +35,24 @@ const post = {
   visibility: regex(/^(public|private)$/, "public"),
   createdAt: TIMESTAMP,
   updatedAt: TIMESTAMP,
+  hiddenAt: like(null),
+  hiddenReason: like(null),
+};
+
+const WWW_INSUFFICIENT_SCOPE = regex(
+  /^Bearer realm="[^"]+", error="insufficient_scope", error_description="[^"]+"$/,
+  `Bearer realm="authbridge", error="insufficient_scope", error_description="This request needs the role 'moderator' or 'admin'."`,
+);
+
+const moderationRecord = {
+  id: uuid(UUID_EXAMPLE),
+  action: equal("hide"),
+  postId: uuid(UUID_EXAMPLE),
+  postAuthorId: string("user-alice"),
+  moderatorId: string("user-mod"),
+  moderatorRole: regex(/^(moderator|admin)$/, "moderator"),
+  reason: equal("Advertising"),
+  createdAt: TIMESTAMP,
 };
 
 async function failure(promise: Promise<unknown>): Promise<ApiError> {
@@ -168,6 +186,55 @@ describe("authbridge-client -> resource-service", () => {
         const error = await failure(clientFor(server.url).posts.update(UUID_EXAMPLE, { title: "Mine now" }));
         expect(error).toBeInstanceOf(AuthorizationError);
         expect(error.code).toBe("not_owner");
+      }));
+
+  it("a moderator hides someone else's post and gets the record", () =>
+    pact
+      .addInteraction()
+      .given("alice has a public post and a moderator is signed in", { postId: UUID_EXAMPLE })
+      .uponReceiving("a moderator's request to hide alice's post")
+      .withRequest("POST", "/api/v1/moderation/actions", (request) =>
+        request
+          .headers({ authorization: bearer(), "Content-Type": "application/json" })
+          .jsonBody({ action: "hide", postId: MatchersV3.fromProviderState("${postId}", UUID_EXAMPLE), reason: "Advertising" }),
+      )
+      .willRespondWith(201, (response) => response.headers({ "Content-Type": JSON_TYPE }).jsonBody(moderationRecord))
+      .executeTest(async (server) => {
+        const record = await clientFor(server.url).moderation.act({ action: "hide", postId: UUID_EXAMPLE, reason: "Advertising" });
+        expect(record).toEqual(expect.objectContaining({ action: "hide", postId: UUID_EXAMPLE, reason: "Advertising" }));
+      }));
+
+  it("a moderator lists the moderation records of a post", () =>
+    pact
+      .addInteraction()
+      .given("a moderator hid alice's public post", { postId: UUID_EXAMPLE })
+      .uponReceiving("a moderator's request for the records of a post")
+      .withRequest("GET", "/api/v1/moderation/actions", (request) =>
+        request.headers({ authorization: bearer() }).query({ postId: MatchersV3.fromProviderState("${postId}", UUID_EXAMPLE) }),
+      )
+      .willRespondWith(200, (response) => response.headers({ "Content-Type": JSON_TYPE }).jsonBody({ items: eachLike(moderationRecord), nextCursor: like(null) }))
+      .executeTest(async (server) => {
+        const page = await clientFor(server.url).moderation.list({ postId: UUID_EXAMPLE });
+        expect(page.items[0]?.action).toBe("hide");
+      }));
+
+  it("403 insufficient_scope, with its challenge, when a plain user moderates", () =>
+    pact
+      .addInteraction()
+      .given("alice has a public post and bob is signed in", { postId: UUID_EXAMPLE })
+      .uponReceiving("bob's request to hide alice's post")
+      .withRequest("POST", "/api/v1/moderation/actions", (request) =>
+        request
+          .headers({ authorization: bearer(), "Content-Type": "application/json" })
+          .jsonBody({ action: "hide", postId: MatchersV3.fromProviderState("${postId}", UUID_EXAMPLE), reason: "Advertising" }),
+      )
+      .willRespondWith(403, (response) =>
+        response.headers({ "Content-Type": PROBLEM_JSON, "www-authenticate": WWW_INSUFFICIENT_SCOPE }).jsonBody(problem(403, "insufficient_scope")),
+      )
+      .executeTest(async (server) => {
+        const error = await failure(clientFor(server.url).moderation.act({ action: "hide", postId: UUID_EXAMPLE, reason: "Advertising" }));
+        expect(error).toBeInstanceOf(AuthorizationError);
+        expect((error as AuthorizationError).insufficientScope).toBe(true);
       }));
 
   it("404 for a post that does not exist", () =>

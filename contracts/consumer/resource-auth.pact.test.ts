@@ -31,6 +31,8 @@ describe("resource-service -> auth-service", () => {
             email_verified: boolean(false),
             name: string("Ada Lovelace"),
             sid: string("Z3mN8qR1tV6yB0cX4wL7pK2jH9fD5sA1"),
+            // One role of the fixed set; requireRole reads it through the principal.
+            role: regex(/^(user|moderator|admin)$/, "user"),
             iat: integer(1795764624),
             exp: integer(1795765524),
             iss: regex(/^https?:\/\/[^/]+$/, ISSUER),
@@ -46,6 +48,7 @@ describe("resource-service -> auth-service", () => {
         const principal = claimsToPrincipal(claims);
         expect(principal).toEqual(expect.objectContaining({ sub: "sKq3pEt0YbQ2x9LmZ7wVf1Nc8Hd4Gj6R", email: "ada@example.com", name: "Ada Lovelace" }));
         expect(principal.sid).toBe("Z3mN8qR1tV6yB0cX4wL7pK2jH9fD5sA1");
+        expect(principal.role).toBe("user");
       }));
 
   it("receives email_verified: true once the user has verified the address", () =>

@@ -30,6 +30,7 @@ describe("resource-service honours the client's contract", () => {
 
   const alice = () => issuer.mint({ sub: "user-alice", email: "alice@example.com", name: "Alice" });
   const bob = () => issuer.mint({ sub: "user-bob", email: "bob@example.com", name: "Bob" });
+  const moderator = () => issuer.mint({ sub: "user-mod", email: "mod@example.com", name: "Mo", role: "moderator" });
 
   async function createPost(token: string, visibility: "public" | "private"): Promise<string> {
     const response = await fetch(`${api.url}/api/v1/posts`, {
@@ -52,6 +53,18 @@ describe("resource-service honours the client's contract", () => {
         return {};
       },
       "alice has a public post and bob is signed in": async () => ({ postId: await createPost(await alice(), "public"), accessToken: await bob() }),
+      "alice has a public post and a moderator is signed in": async () => ({ postId: await createPost(await alice(), "public"), accessToken: await moderator() }),
+      "a moderator hid alice's public post": async () => {
+        const postId = await createPost(await alice(), "public");
+        const accessToken = await moderator();
+        const response = await fetch(`${api.url}/api/v1/moderation/actions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+          body: JSON.stringify({ action: "hide", postId, reason: "Advertising" }),
+        });
+        if (response.status !== 201) throw new Error(`could not hide the post: ${response.status}`);
+        return { postId, accessToken };
+      },
       "an expired token": async () => ({ expiredToken: await issuer.mint({ sub: "user-alice", iat: now() - 1_000, exp: now() - 100 }) }),
       "a token with a bad signature": async () => {
         const [header, payload] = (await alice()).split(".");

@@ -47,6 +47,10 @@ PY
 
 mutate "a claim renamed in the auth-service (name -> full_name)" \
   auth-service/src/auth/claims.ts "    name: user.name," "    full_name: user.name," provider/auth-service
+mutate "the role claim dropped from the access token" \
+  auth-service/src/auth/claims.ts "    role: tokenRole(user.role)," "" provider/auth-service
+mutate "the moderation route's role requirement dropped" \
+  resource-service/src/moderation/routes.ts "      roles: MODERATOR_ROLES," "" provider/resource-service
 mutate "the access token's type dropped (no typ: at+jwt)" \
   auth-service/src/keys/signing-keys.ts ", typ: ACCESS_TOKEN_TYPE }" " }" provider/auth-service
 mutate "the signing algorithm switched (EdDSA -> ES256)" \

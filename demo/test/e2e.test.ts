@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdir, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { eventually, freePort, memoryLog, startMailCatcher, startServices, type MailCatcher, type RunningServices } from "@authbridge/devstack/testing";
+import { eventually, freePort, grantRole, memoryLog, startMailCatcher, startServices, type MailCatcher, type RunningServices } from "@authbridge/devstack/testing";
 import { createLogger, type RunnableService } from "@authbridge/service-kit";
 import type { Locator, Page } from "playwright-core";
 import { loadConfig } from "../src/config.js";
@@ -24,6 +24,7 @@ const run = Date.now().toString(36);
 const bob = { name: "Bob Builder", email: `bob-${run}@example.com` };
 const ada = { name: "Ada Lovelace", email: `ada-${run}@example.com` };
 const carol = { name: "Carol Newcomer", email: `carol-${run}@example.com` };
+const mo = { name: "Mo Derator", email: `mo-${run}@example.com` };
 
 let services: RunningServices;
 let catcher: MailCatcher;
@@ -277,11 +278,41 @@ describe("the demo in a browser", () => {
     await shot("12-session-ended-elsewhere");
   });
 
+  it("lets a moderator hide someone else's post with a reason: gone for everyone else, shown to the moderator with the reason", async () => {
+    // Ada, a plain user, has no moderation controls.
+    await signIn(ada);
+    await shows(page.locator("#posts-summary"), `2 posts, as ${ada.name}:`);
+    expect(await postTitled("Bob's public note").locator(".moderate-form").count()).toBe(0);
+    await signOut();
+
+    await signUp(mo);
+    await shows(page.locator("#whoami"), `Account created for ${mo.email}.`);
+    // The first moderator, as an operator makes one (the roles CLI): before the session starts.
+    await grantRole(services.authDatabase.url, mo.email, "moderator");
+    await signIn(mo);
+    await shows(page.locator("#posts-summary"), `1 post, as ${mo.name} (moderator)`);
+
+    const bobsNote = postTitled("Bob's public note");
+    await bobsNote.getByLabel("Reason to hide").fill("Off topic");
+    await bobsNote.getByRole("button", { name: "Hide", exact: true }).click();
+    await shows(postTitled("Bob's public note").locator(".hidden-reason"), "Hidden by a moderator: Off topic");
+    expect(await postTitled("Bob's public note").locator(".badge.hidden-post").innerText()).toBe("hidden");
+    await shot("13-moderator-hid-a-post");
+
+    await page.getByLabel("an anonymous visitor").check();
+    await shows(page.locator("#posts-summary"), "0 posts, as an anonymous visitor");
+    await page.getByLabel("me", { exact: true }).check();
+    await shows(page.locator("#posts-summary"), `1 post, as ${mo.name} (moderator)`);
+    await signOut();
+    await shows(page.locator("#posts-summary"), "0 posts, as an anonymous visitor");
+    await shot("14-hidden-post-gone-for-visitors");
+  });
+
   it("verifies a newcomer's address from the local inbox: the link signs in, and the token says email_verified: true", async () => {
     await signUp(carol);
     await shows(page.locator("#check-inbox"), `Check your inbox: we sent ${carol.email} a link to verify the address.`);
     expect(await page.locator("#inbox-link").getAttribute("href")).toBe(catcher.inboxUrl);
-    await shot("13-check-your-inbox");
+    await shot("15-check-your-inbox");
     await page.getByRole("button", { name: "Send the verification mail again" }).click();
     await shows(page.locator("#check-inbox"), `Sent again: check your inbox for a new link to verify ${carol.email}.`);
 
@@ -290,14 +321,14 @@ describe("the demo in a browser", () => {
     const [inbox] = await Promise.all([chromium.context.waitForEvent("page"), page.locator("#inbox-link").click()]);
     // The newest first: the mail sent again.
     await inbox.locator("tr", { hasText: carol.email }).getByRole("link", { name: /Verify your email address/ }).first().click();
-    await inbox.screenshot({ path: `${ARTIFACTS}14-inbox-verification-mail.png`, fullPage: true });
+    await inbox.screenshot({ path: `${ARTIFACTS}16-inbox-verification-mail.png`, fullPage: true });
     await inbox.locator(`a[href^="${services.authUrl}/api/auth/verify-email?token="]`).click();
     // The auth-service verifies the address, signs this browser in and sends it back to the demo.
     await inbox.locator("#notice", { hasText: "Your email address is verified, and you are signed in." }).waitFor();
     await inbox.locator("#whoami", { hasText: `Signed in as ${carol.name} (${carol.email})` }).waitFor();
     await inbox.locator("#token-email-verified", { hasText: "yes (email_verified: true)" }).waitFor();
     expect(new URL(inbox.url()).search).toBe("");
-    await inbox.screenshot({ path: `${ARTIFACTS}15-verified-and-signed-in.png`, fullPage: true });
+    await inbox.screenshot({ path: `${ARTIFACTS}17-verified-and-signed-in.png`, fullPage: true });
     await inbox.getByRole("button", { name: "Sign out" }).click();
     await inbox.locator("#whoami", { hasText: /^Not signed in$/ }).waitFor();
     await inbox.close();
@@ -327,7 +358,7 @@ describe("the demo in a browser", () => {
     await reset.getByLabel(/New password/).fill("a brand new passphrase");
     await reset.getByRole("button", { name: "Set the new password" }).click();
     await inbox.locator("#notice", { hasText: "Your password is changed" }).waitFor();
-    await inbox.screenshot({ path: `${ARTIFACTS}16-password-reset.png`, fullPage: true });
+    await inbox.screenshot({ path: `${ARTIFACTS}18-password-reset.png`, fullPage: true });
 
     const signInForm = inbox.locator("#sign-in-form");
     await signInForm.getByLabel("Email").fill(carol.email);

@@ -12,6 +12,8 @@ import { authProblems } from "./http/auth-problems.js";
 import { featureRouter } from "./http/operations.js";
 import { features } from "./features.js";
 import { openApiRoute } from "./openapi/router.js";
+import { moderationRepository } from "./moderation/repository.js";
+import { moderationService } from "./moderation/service.js";
 import { postRepository } from "./posts/repository.js";
 import { postService } from "./posts/service.js";
 import { userRepository } from "./users/repository.js";
@@ -48,10 +50,12 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   // Every route authenticates through these; the route table adds each auth mode's caching (http/cache.ts).
   const authenticators = { required: requireAuth(verifier), optional: optionalAuth(verifier) };
   const users = userService(userRepository(db));
-  const posts = postService(postRepository(db), users);
+  const postRecords = postRepository(db);
+  const posts = postService(postRecords, users);
+  const moderation = moderationService(moderationRepository(db), postRecords);
   app.use("/api", requestBodies(acceptBodies(["application/json"]), ...jsonBody(BODY_LIMIT)));
   const requirements = { verifiedEmailForWrites: config.auth.requireVerifiedEmailForWrites };
-  for (const feature of features) app.use(feature.path, featureRouter(feature, { posts, users }, authenticators, requirements));
+  for (const feature of features) app.use(feature.path, featureRouter(feature, { posts, users, moderation }, authenticators, requirements));
 
   app.use(notFound);
   app.use(errorHandler(logger, [authProblems(config.auth.realm), databaseUnavailable]));

@@ -4,11 +4,12 @@
 import { describe, expect, it } from "@jest/globals";
 import { z } from "zod";
 import { encoderOf } from "../src/http/encode.js";
+import { moderationRoutes } from "../src/moderation/routes.js";
 import { postRoutes } from "../src/posts/routes.js";
 import { userRoutes } from "../src/users/routes.js";
 
 const at = (iso: string) => new Date(iso);
-const post = (n: number, visibility: "public" | "private" = "public") => ({
+const post = (n: number, visibility: "public" | "private" = "public", hidden: { at: Date; reason: string } | null = null) => ({
   id: `0190f3a2-7c4e-7abc-8def-0000000000${String(n).padStart(2, "0")}`,
   authorId: "user-1",
   title: `Title ${n}`,
@@ -16,7 +17,21 @@ const post = (n: number, visibility: "public" | "private" = "public") => ({
   visibility,
   createdAt: at("2026-12-06T10:00:00.123Z"),
   updatedAt: at("2026-12-06T11:00:00.000Z"),
+  hiddenAt: hidden?.at ?? null,
+  hiddenReason: hidden?.reason ?? null,
   // Not declared by the schema: neither encoder may let it through.
+  internal: "secret",
+});
+const hidden = { at: at("2026-12-06T12:00:00.000Z"), reason: "Off topic \u00e9" };
+const record = (n: number, action: "hide" | "unhide" | "delete" = "hide") => ({
+  id: `0190f3a2-7c4e-7abc-8def-1000000000${String(n).padStart(2, "0")}`,
+  action,
+  postId: post(n).id,
+  postAuthorId: "user-1",
+  moderatorId: "user-mod",
+  moderatorRole: "moderator",
+  reason: "Spam",
+  createdAt: at("2026-12-06T12:00:00.000Z"),
   internal: "secret",
 });
 const profile = (overrides: Record<string, unknown> = {}) => ({
@@ -32,22 +47,24 @@ const profile = (overrides: Record<string, unknown> = {}) => ({
 });
 const samples: Record<string, unknown[]> = {
   listPosts: [
-    { items: [post(1), post(2, "private")], nextCursor: null },
+    { items: [post(1), post(2, "private"), post(6, "public", hidden)], nextCursor: null },
     { items: [], nextCursor: null },
     { items: Array.from({ length: 21 }, (_, n) => post(n)), nextCursor: post(20).id },
   ],
   createPost: [post(3)],
-  getPost: [post(4, "private")],
+  getPost: [post(4, "private"), post(7, "public", hidden)],
   updatePost: [post(5)],
   replacePost: [post(5)],
   getMe: [profile(), profile({ handle: "ada", bio: "Engines." })],
   updateMe: [profile()],
   replaceMe: [profile()],
   getUser: [profile(), profile({ handle: "ada" })],
+  moderatePost: [record(1), record(2, "delete")],
+  listModerationActions: [{ items: [record(3), record(4, "unhide")], nextCursor: null }, { items: [], nextCursor: null }],
 };
 
 describe("the answers' encoder", () => {
-  const operations = [...postRoutes.operations, ...userRoutes.operations].filter((operation) => operation.success.schema);
+  const operations = [...postRoutes.operations, ...userRoutes.operations, ...moderationRoutes.operations].filter((operation) => operation.success.schema);
 
   it("has samples for every operation that answers with a body", () => {
     expect(operations.map((operation) => operation.operationId).filter((id) => !samples[id])).toEqual([]);

@@ -51,6 +51,20 @@ describe("the OpenAPI document", () => {
   });
   afterAll(() => pair.stop());
 
+  it("names the roles of the moderation operations in their security requirement, and their 403 insufficient_scope with its challenge", () => {
+    for (const method of ["post", "get"]) {
+      const operation = document.paths["/api/v1/moderation/actions"]?.[method] as { security: unknown; description: string; responses: Record<string, { description: string; headers: Record<string, { required: boolean }> }> };
+      expect(operation.security).toEqual([{ bearerAuth: ["moderator", "admin"] }]);
+      expect(operation.description).toContain("`moderator` or `admin`");
+      expect(operation.responses["403"]?.description).toContain("`insufficient_scope`");
+      expect(operation.responses["403"]?.headers["WWW-Authenticate"]?.required).toBe(true);
+    }
+    // Operations without roles keep an empty list, and no insufficient_scope.
+    const createPost = document.paths["/api/v1/posts"]?.post as { security: unknown; responses: Record<string, unknown> };
+    expect(createPost.security).toEqual([{ bearerAuth: [] }]);
+    expect(JSON.stringify(createPost.responses)).not.toContain("insufficient_scope");
+  });
+
   it("is served at /openapi.json to anyone, cacheable, and is the document the schemas generate", async () => {
     const response = await fetch(`${pair.api.url}/openapi.json`, { headers: { authorization: "Bearer not-even-a-token" } });
     expect(response.status).toBe(200);
@@ -194,6 +208,8 @@ describe("the OpenAPI document", () => {
       visibility: "public",
       createdAt: "2026-01-01T00:00:00.000Z",
       updatedAt: "2026-01-01T00:00:00.000Z",
+      hiddenAt: null,
+      hiddenReason: null,
     };
 
     it("passes what the document describes", () => {

@@ -5,6 +5,7 @@
 import { configErrorMessage, CuttableProxy, eventually, freePort, signedInCookie, startServices, type RunningServices } from "@authbridge/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { call, expectProblem, startResourceService, type RunningResourceService } from "./helpers.js";
 
@@ -80,6 +81,46 @@ describe("refusing the tokens of ended sessions (opt-in, Redis)", () => {
     expect((await me(late, ended.token)).status).toBe(401);
     expect((await me(late, other.token)).status).toBe(200);
     expect(late.service.revocations?.stats()).toEqual(expect.objectContaining({ connected: true, entries: 1, evicted: 0 }));
+  });
+
+  it("with the real auth-service: an admin's ban refuses the user's existing tokens at once, and a moderator's token hides a post", async () => {
+    const suffix = randomBytes(4).toString("hex");
+    // The first admin and a moderator, as the roles CLI makes them: their role in the auth-service's database.
+    const authDb = new pg.Client({ connectionString: stack.authDatabase.url });
+    await authDb.connect();
+    try {
+      for (const [email, role] of [
+        [`admin-${suffix}@example.com`, "admin"],
+        [`mod-${suffix}@example.com`, "moderator"],
+      ] as const) {
+        await signedInCookie(stack.authUrl, email);
+        await authDb.query(`UPDATE "user" SET role = $1 WHERE email = $2`, [role, email]);
+      }
+    } finally {
+      await authDb.end();
+    }
+    const admin = await session(`admin-${suffix}@example.com`);
+    const moderator = await session(`mod-${suffix}@example.com`);
+    const target = await session(`target-${suffix}@example.com`);
+    const targetId = String(JSON.parse(Buffer.from(target.token.split(".")[1] ?? "", "base64url").toString()).sub);
+
+    const created = await call({ url: stack.apiUrl }, "/api/v1/posts", { token: target.token, json: { title: "Spam", body: "Buy" } });
+    expect(created.status).toBe(201);
+    const post = (await created.json()) as { id: string };
+    await expectProblem(await call({ url: stack.apiUrl }, "/api/v1/moderation/actions", { token: target.token, json: { action: "hide", postId: post.id, reason: "x" } }), 403, "insufficient_scope");
+    const hidden = await call({ url: stack.apiUrl }, "/api/v1/moderation/actions", { token: moderator.token, json: { action: "hide", postId: post.id, reason: "Spam" } });
+    expect(hidden.status).toBe(201);
+    await expectProblem(await call({ url: stack.apiUrl }, `/api/v1/posts/${post.id}`), 404, "not_found");
+
+    const ban = await fetch(`${stack.authUrl}/api/auth/admin/ban-user`, {
+      method: "POST",
+      headers: { cookie: admin.cookie, origin: stack.authUrl, "content-type": "application/json" },
+      body: JSON.stringify({ userId: targetId, banReason: "spam" }),
+    });
+    expect(ban.status).toBe(200);
+    await eventually(async () => (await me({ url: stack.apiUrl }, target.token)).status === 401, "the ban's revocation to arrive");
+    await expectProblem(await me({ url: stack.apiUrl }, target.token), 401, "token_invalid");
+    expect((await me({ url: stack.apiUrl }, moderator.token)).status).toBe(200);
   });
 
   it("catches up on the revocations it missed while cut off from Redis, as soon as it reconnects", async () => {

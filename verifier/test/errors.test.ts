@@ -4,6 +4,7 @@ import {
   AUTH_FAILURE_CODES,
   AuthError,
   authErrorResponse,
+  InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
   KeysUnavailableError,
@@ -22,6 +23,9 @@ function errorFor(reason: AuthFailureReason): AuthError {
     case "multiple_headers":
     case "token_in_query":
       return new InvalidRequestError(reason, "The request is malformed.");
+    case "role_not_allowed":
+    case "claim_check_failed":
+      return new InsufficientScopeError(reason, "The token does not allow this.");
     default:
       return new InvalidTokenError(reason, "The token is refused.");
   }
@@ -38,6 +42,7 @@ describe("the errors", () => {
       invalid_request: { status: 400, bearerError: "invalid_request" },
       token_invalid: { status: 401, bearerError: "invalid_token" },
       token_expired: { status: 401, bearerError: "invalid_token" },
+      insufficient_scope: { status: 403, bearerError: "insufficient_scope" },
       auth_unavailable: { status: 503, bearerError: undefined },
     }[code];
     expect({ reason: error.reason, code: error.code, status: error.status, bearerError: error.bearerError }).toEqual({ reason, code, ...expected });
@@ -70,6 +75,14 @@ describe("authErrorResponse", () => {
       status: 401,
       headers: { "WWW-Authenticate": 'Bearer realm="api", error="invalid_token", error_description="The token has expired."', "Cache-Control": "no-store" },
       body: { type: "urn:authbridge:problem:token_expired", title: "Unauthorized", status: 401, detail: "The token has expired.", code: "token_expired" },
+    });
+  });
+
+  it("answers a token without the privileges with 403 Forbidden and the insufficient_scope challenge (RFC 6750 section 3.1)", () => {
+    expect(authErrorResponse(new InsufficientScopeError("role_not_allowed", 'This request needs the role "admin".'), "api")).toEqual({
+      status: 403,
+      headers: { "WWW-Authenticate": `Bearer realm="api", error="insufficient_scope", error_description="This request needs the role 'admin'."`, "Cache-Control": "no-store" },
+      body: { type: "urn:authbridge:problem:insufficient_scope", title: "Forbidden", status: 403, detail: 'This request needs the role "admin".', code: "insufficient_scope" },
     });
   });
 

@@ -9,12 +9,13 @@ import { request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT } from "jose";
 import type { Verifier } from "../src/core/index.js";
-import { authErrorHandler, optionalAuth, requireAuth } from "../src/express/index.js";
+import { authErrorHandler, claimCheck, claimEquals, claimIncludes, optionalAuth, requireAuth, requireRole } from "../src/express/index.js";
 import { startTestIssuer, type TestIssuer } from "../src/testing/index.js";
 import { AUDIENCE, b64url, verifierFor } from "./helpers.js";
 
 const REALM = "test-api";
 const INVALID_TOKEN = new RegExp(`^Bearer realm="${REALM}", error="invalid_token", error_description="[^"]+"$`);
+const INSUFFICIENT_SCOPE = new RegExp(`^Bearer realm="${REALM}", error="insufficient_scope", error_description="[^"]+"$`);
 const INVALID_REQUEST = new RegExp(`^Bearer realm="${REALM}", error="invalid_request", error_description="[^"]+"$`);
 const BARE = `Bearer realm="${REALM}"`;
 const now = () => Math.floor(Date.now() / 1000);
@@ -43,6 +44,16 @@ async function startApp(verifier: Verifier): Promise<{ url: string; server: Serv
   });
   app.get("/optional", optionalAuth(verifier), (req, res) => {
     res.json({ sub: req.auth?.sub ?? null });
+  });
+  // req.auth stays a Principal through the claim checks: no cast.
+  app.get("/moderation", requireAuth(verifier), requireRole("moderator", "admin"), (req, res) => {
+    res.json({ sub: req.auth?.sub, role: req.auth?.role });
+  });
+  app.get("/verified", requireAuth(verifier), claimEquals("email_verified", true), claimIncludes("scope", "posts:write"), (req, res) => {
+    res.json({ sub: req.auth?.sub });
+  });
+  app.get("/acme", optionalAuth(verifier), claimCheck((claims) => claims.org === "acme", "Only for acme."), (req, res) => {
+    res.json({ sub: req.auth?.sub });
   });
   app.get("/broken", () => {
     throw new Error("not about authentication");
@@ -188,6 +199,43 @@ describe("the Express adapter", () => {
     });
     expect(status).toBe(400);
     expect(challenge).toMatch(INVALID_REQUEST);
+  });
+
+  it("lets a caller with one of the roles through, with req.auth set", async () => {
+    for (const role of ["moderator", "admin"]) {
+      const response = await call("/moderation", await issuer.mint({ sub: "user-mod", role }));
+      expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { sub: "user-mod", role } });
+    }
+  });
+
+  it.each([
+    ["a plain user", { role: "user" }],
+    ["no role at all", { role: undefined }],
+    ["a role spelled otherwise", { role: "MODERATOR" }],
+  ])("answers %s on a role-guarded route with 403 insufficient_scope and its challenge", async (_name, claims) => {
+    await expectFailsWith(await call("/moderation", await issuer.mint(claims)), 403, "insufficient_scope", INSUFFICIENT_SCOPE);
+  });
+
+  it("checks the token before the role: a bad token is 401, no token a bare 401", async () => {
+    await expectFailsWith(await call("/moderation", await issuer.mint({ role: "admin", exp: now() - 60, iat: now() - 960 })), 401, "token_expired", INVALID_TOKEN);
+    await expectFailsWith(await call("/moderation"), 401, "token_missing", BARE);
+  });
+
+  it("chains claim checks: each must pass, the first to fail answers", async () => {
+    const ok = await call("/verified", await issuer.mint({ sub: "user-w", scope: "openid posts:write" }));
+    expect({ status: ok.status, body: await ok.json() }).toEqual({ status: 200, body: { sub: "user-w" } });
+    const unverified = await call("/verified", await issuer.mint({ email_verified: false, scope: "posts:write" }));
+    expect(unverified.headers.get("www-authenticate")).toContain("email_verified");
+    await expectFailsWith(unverified, 403, "insufficient_scope", INSUFFICIENT_SCOPE);
+    const noScope = await call("/verified", await issuer.mint({ scope: "posts:read" }));
+    expect(noScope.headers.get("www-authenticate")).toContain("posts:write");
+    await expectFailsWith(noScope, 403, "insufficient_scope", INSUFFICIENT_SCOPE);
+  });
+
+  it("answers an anonymous caller on a claim-checked route 401 token_missing, never 403", async () => {
+    await expectFailsWith(await call("/acme"), 401, "token_missing", BARE);
+    await expectFailsWith(await call("/acme", await issuer.mint({ org: "other" })), 403, "insufficient_scope", `Bearer realm="${REALM}", error="insufficient_scope", error_description="Only for acme."`);
+    expect((await call("/acme", await issuer.mint({ org: "acme" }))).status).toBe(200);
   });
 
   it("leaves errors that are not about authentication to the next error handler", async () => {

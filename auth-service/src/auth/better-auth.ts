@@ -1,9 +1,9 @@
 // Better Auth, configured for this service: email + password, sessions in
-// PostgreSQL, and the jwt plugin issuing short-lived tokens with the exact
-// claim set of claims.ts.
+// PostgreSQL, the jwt plugin issuing short-lived tokens with the exact claim
+// set of claims.ts, and the admin plugin for roles and bans (roles.ts).
 import { betterAuth } from "better-auth";
-import { APIError, createAuthMiddleware } from "better-auth/api";
-import { jwt } from "better-auth/plugins";
+import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
+import { admin, jwt } from "better-auth/plugins";
 import type { Logger } from "pino";
 import type { AuthServiceConfig } from "../config.js";
 import type { Database } from "../db.js";
@@ -11,6 +11,7 @@ import { customClaims } from "./claims.js";
 import { AUTH_BASE_PATH, JWKS_PATH } from "./paths.js";
 import { emailOptions, verificationLinksWorkOnce } from "./email.js";
 import type { Outbox } from "../mail/outbox.js";
+import { accessControl, ADMIN_PATHS, DEFAULT_ROLE, isRole, rolePermissions } from "./roles.js";
 import { keyPairConfig } from "../keys/key-pairs.js";
 import type { SigningKeys } from "../keys/signing-keys.js";
 import { checkPassword } from "./password-policy.js";
@@ -147,6 +148,11 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
       : {}),
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path.startsWith("/admin/")) {
+          checkAdminPath(ctx.path);
+          if (ctx.path === "/admin/set-role") checkRoleChange(ctx.body, (await getSessionFromCtx(ctx))?.user.id);
+          return;
+        }
         const field = passwordFields[ctx.path];
         if (!field) return;
         const password: unknown = (ctx.body as Record<string, unknown> | undefined)?.[field];
@@ -157,6 +163,15 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
     },
     plugins: [
       verificationLinksWorkOnce(config),
+      // Roles and bans. A ban ends every session of the user through the
+      // session delete hook above, so it is announced exactly like a sign-out.
+      admin({
+        ac: accessControl,
+        roles: rolePermissions,
+        defaultRole: DEFAULT_ROLE,
+        adminRoles: ["admin"],
+        bannedUserMessage: "This account is banned.",
+      }),
       jwt({
         jwks: {
           keyPairConfig: keyPairConfig(config.jwt.algorithm),
@@ -167,7 +182,11 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
           issuer: config.jwt.issuer,
           audience: config.jwt.audience.length === 1 ? config.jwt.audience[0] : config.jwt.audience,
           expirationTime: `${config.jwt.expiresInSeconds}s`,
-          definePayload: ({ user, session }) => customClaims(user, session),
+          definePayload: ({ user, session }) => {
+            const role: unknown = (user as { role?: unknown }).role;
+            if (!isRole(role)) logger.warn({ userId: user.id }, `a user's stored role is not one of the fixed set: the token carries "${DEFAULT_ROLE}"`);
+            return customClaims(user, session);
+          },
           sign: (payload) => signingKeys.sign(payload),
         },
       }),
@@ -176,3 +195,20 @@ export function createAuth(config: AuthServiceConfig, db: Database, signingKeys:
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/**
+ * The admin endpoints' rules beyond the plugin's permissions: only the paths
+ * of roles.ts are served (404 otherwise); a role is one name of the fixed set,
+ * never a list; and nobody changes their own role, admins included (an admin
+ * cannot demote themselves by mistake and leave no admin; another admin or the
+ * operator's CLI does it).
+ */
+function checkAdminPath(path: string): void {
+  if (!ADMIN_PATHS.has(path)) throw new APIError("NOT_FOUND", { code: "NOT_FOUND", message: "Not found." });
+}
+
+function checkRoleChange(body: unknown, callerId: string | undefined): void {
+  const { userId, role } = (body && typeof body === "object" ? body : {}) as { userId?: unknown; role?: unknown };
+  if (!isRole(role)) throw new APIError("BAD_REQUEST", { code: "INVALID_ROLE", message: 'The role must be one of "user", "moderator" or "admin".' });
+  if (callerId !== undefined && userId === callerId) throw new APIError("FORBIDDEN", { code: "CANNOT_CHANGE_OWN_ROLE", message: "You cannot change your own role." });
+}

@@ -5,6 +5,8 @@
 //   email_verified  whether that address has been verified
 //   name            the user's display name
 //   sid             the id of the session the token was issued from
+//   role            the user's role: "user", "moderator" or "admin" (roles.ts),
+//                   as it was when the token was minted
 //   iat, exp        issued-at and expiry (exp - iat = JWT_EXPIRES_IN_SECONDS)
 //   iss, aud        BETTER_AUTH_URL and JWT_AUDIENCE from configuration
 //
@@ -12,10 +14,14 @@
 // and iat are deliberately not returned here, because Better Auth lets the
 // payload override them; they come from the plugin's configuration.
 
+import { DEFAULT_ROLE, isRole, type Role } from "./roles.js";
+
 export interface TokenUser {
   email: string;
   emailVerified: boolean;
   name: string;
+  /** The admin plugin's column; anything but one role of the fixed set is never put in a token. */
+  role?: string | null | undefined;
 }
 
 export interface TokenSession {
@@ -27,6 +33,7 @@ export interface CustomClaims {
   email_verified: boolean;
   name: string;
   sid: string;
+  role: Role;
 }
 
 /**
@@ -37,7 +44,17 @@ export interface CustomClaims {
 export const ACCESS_TOKEN_TYPE = "at+jwt";
 
 /** The exact, ordered list of claims a token carries. */
-export const ACCESS_TOKEN_CLAIMS = ["aud", "email", "email_verified", "exp", "iat", "iss", "name", "sid", "sub"] as const;
+export const ACCESS_TOKEN_CLAIMS = ["aud", "email", "email_verified", "exp", "iat", "iss", "name", "role", "sid", "sub"] as const;
+
+/**
+ * The role a token carries: the user's, when it is one of the fixed set.
+ * Anything else (a value written to the database by hand, several roles
+ * joined by commas) gets the least privileged role, never an unknown name
+ * a verifier might match by mistake; the caller logs it (better-auth.ts).
+ */
+export function tokenRole(role: unknown): Role {
+  return isRole(role) ? role : DEFAULT_ROLE;
+}
 
 export function customClaims(user: TokenUser, session: TokenSession): CustomClaims {
   return {
@@ -45,5 +62,6 @@ export function customClaims(user: TokenUser, session: TokenSession): CustomClai
     email_verified: user.emailVerified,
     name: user.name,
     sid: session.id,
+    role: tokenRole(user.role),
   };
 }

@@ -14,7 +14,8 @@ export interface Explanation {
 
 const byCode: Record<string, string> = {
   not_owner: "This post belongs to someone else: only its author can change it.",
-  not_found: "There is no post with this id, or it is private to its author (the API does not say which).",
+  insufficient_scope: "Only moderators and admins can do that (your token does not carry that role).",
+  not_found: "There is no post with this id, or it is private to its author or hidden (the API does not say which).",
   INVALID_EMAIL_OR_PASSWORD: "That email and password do not match an account. Check them and try again.",
   INVALID_EMAIL: "That does not look like an email address.",
   email_unverified: "Verify your email address first: follow the link in the mail we sent you, then try again.",

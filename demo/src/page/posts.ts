@@ -1,8 +1,10 @@
 // Posts: write one (public or private), list them as yourself or as an
 // anonymous visitor, and try to change any post, yours or not: the API
 // decides (403 not_owner for someone else's public post, 404 for a private
-// one, exactly as for an id that was never used).
-import type { Post } from "@authbridge/client";
+// one, exactly as for an id that was never used). A moderator (or admin) also
+// sees hidden posts and may hide or unhide anyone's post, with a reason; the
+// API records each action.
+import type { Post, Role } from "@authbridge/client";
 import type { Context } from "./context.js";
 import { busy, byId, errorLine, field, h } from "./dom.js";
 import { clearErrors, showError } from "./forms.js";
@@ -22,6 +24,9 @@ export function setUpPosts(ctx: Context): void {
   const tryResult = byId("try-edit-result", HTMLElement);
   const authors = new Map<string, Promise<string>>();
   let loads = 0;
+  /** The signed-in user's role, from their token (what the API will check too). */
+  let role: Role | undefined;
+  const moderates = () => role === "moderator" || role === "admin";
 
   const view = (): View => (field(viewForm, "view") === "anonymous" || !ctx.session.user ? "anonymous" : "me");
 
@@ -48,7 +53,10 @@ export function setUpPosts(ctx: Context): void {
       if (ticket !== loads) return; // a later load (another view, another session) wins
       list.replaceChildren(...page.items.map((post) => renderPost(post, viewer)));
       const count = `${page.items.length} ${page.items.length === 1 ? "post" : "posts"}`;
-      summary.textContent = viewer === "me" ? `${count}, as ${ctx.session.user?.name ?? "you"}: public ones and your private ones.` : `${count}, as an anonymous visitor: public ones only.`;
+      summary.textContent =
+        viewer === "me"
+          ? `${count}, as ${ctx.session.user?.name ?? "you"}${moderates() ? ` (${role})` : ""}: public ones and your private ones${moderates() ? ", hidden ones included" : ""}.`
+          : `${count}, as an anonymous visitor: public ones only.`;
     } catch (error: unknown) {
       if (ticket !== loads) return;
       list.replaceChildren();
@@ -68,6 +76,7 @@ export function setUpPosts(ctx: Context): void {
         "p",
         { class: "meta" },
         h("span", { class: `badge ${post.visibility}` }, post.visibility),
+        ...(post.hiddenAt ? [" ", h("span", { class: "badge hidden-post" }, "hidden")] : []),
         " by ",
         author,
         " · ",
@@ -77,8 +86,39 @@ export function setUpPosts(ctx: Context): void {
       ),
       h("p", {}, post.body),
     );
+    if (post.hiddenReason !== null) item.append(h("p", { class: "hidden-reason" }, `Hidden by a moderator: ${post.hiddenReason}`));
     if (viewer === "me") item.append(...editControls(post, item));
+    if (viewer === "me" && moderates() && post.authorId !== ctx.session.user?.id) item.append(...moderationControls(post, item));
     return item;
+  };
+
+  /** Hide (or unhide) someone else's post, with a reason: moderators and admins only. */
+  const moderationControls = (post: Post, item: HTMLLIElement): HTMLElement[] => {
+    const action = post.hiddenAt ? "unhide" : "hide";
+    const label = action === "hide" ? "Hide" : "Unhide";
+    const inputId = `reason-${post.id}`;
+    const reason = h("input", { id: inputId, name: "reason" });
+    const form = h(
+      "form",
+      { class: "moderate-form", novalidate: "" },
+      h("label", { for: inputId }, `Reason to ${action}`),
+      reason,
+      h("p", { class: "form-error", role: "alert" }),
+      h("button", { type: "submit", class: "secondary" }, label),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      void busy(form, async () => {
+        try {
+          await ctx.api.moderation.act({ action, postId: post.id, reason: reason.value });
+          item.replaceWith(renderPost(await ctx.api.posts.get(post.id), "me"));
+        } catch (error: unknown) {
+          showError(form, error);
+        }
+      });
+    });
+    return [form];
   };
 
   /** "Edit title" on every post, yours or not: the API is what says no. */
@@ -161,6 +201,12 @@ export function setUpPosts(ctx: Context): void {
     for (const form of [compose, tryEdit]) clearErrors(form);
     composeResult.textContent = "";
     tryResult.textContent = "";
-    void load();
+    role = undefined;
+    const api = ctx.api;
+    void (user ? api.role().catch(() => undefined) : Promise.resolve(undefined)).then((found) => {
+      if (api !== ctx.api) return; // another session since
+      role = found;
+      void load();
+    });
   });
 }

@@ -2,6 +2,7 @@
 // its own: for tests that need the pair over real HTTP (the typed client, the
 // contracts). The resource-service trusts the auth-service through its issuer
 // URL alone, exactly as in the stack.
+import pg from "pg";
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { SIGN_IN_PATH, SIGN_UP_PATH } from "@authbridge/auth-service/paths";
@@ -113,4 +114,21 @@ export async function signedInCookie(authUrl: string, email: string, name = "Tes
     .getSetCookie()
     .map((cookie) => cookie.split(";")[0])
     .join("; ");
+}
+
+/**
+ * Gives the account with `email` a role, as the auth-service's roles CLI does
+ * for the first admin, straight in its database (`authDatabaseUrl`). A session
+ * signed in after this carries it; one signed in before may hold the old role
+ * in a cache.
+ */
+export async function grantRole(authDatabaseUrl: string, email: string, role: "user" | "moderator" | "admin"): Promise<void> {
+  const client = new pg.Client({ connectionString: authDatabaseUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(`UPDATE "user" SET role = $1 WHERE email = $2`, [role, email.toLowerCase()]);
+    if (rowCount !== 1) throw new Error(`No account has the email address ${email}.`);
+  } finally {
+    await client.end();
+  }
 }

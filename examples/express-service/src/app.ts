@@ -2,13 +2,14 @@
 //
 //   requireAuth(verifier)   a valid token or 401; req.auth is the caller
 //   optionalAuth(verifier)  no token: anonymous; a bad token: still 401
+//   requireRole(...roles)   after requireAuth: the token's role, or 403 insufficient_scope
 //   authErrorHandler(...)   renders those as problem+json with the RFC 6750 challenge
 //
 // The notes live in memory: the point is who may see what, not storage.
 import { randomUUID } from "node:crypto";
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
 import type { Verifier } from "@authbridge/verifier";
-import { authErrorHandler, optionalAuth, requireAuth, type Principal } from "@authbridge/verifier/express";
+import { authErrorHandler, optionalAuth, requireAuth, requireRole, type Principal } from "@authbridge/verifier/express";
 
 export interface Note {
   id: string;
@@ -50,6 +51,11 @@ export function createApp(verifier: Verifier): Express {
     const note: Note = { id: randomUUID(), authorId: caller(req).sub, text: text.trim(), createdAt: new Date().toISOString() };
     notes.set(note.authorId, [...(notes.get(note.authorId) ?? []), note]);
     res.status(201).json(note);
+  });
+
+  // Admins only (the auth-service's `role` claim): how many people keep notes.
+  app.get("/stats", requireAuth(verifier), requireRole("admin"), (_req, res) => {
+    res.json({ authors: notes.size, notes: [...notes.values()].reduce((count, list) => count + list.length, 0) });
   });
 
   app.use(authErrorHandler({ realm: REALM }));

@@ -89,6 +89,23 @@ describe("requireAuth", () => {
   });
 });
 
+describe("requireRole", () => {
+  it("lets an admin's token through", async () => {
+    const response = await call("/stats", await issuer.mint({ role: "admin" }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ authors: expect.any(Number), notes: expect.any(Number) });
+  });
+
+  it("answers any other role 403 insufficient_scope, with RFC 6750's challenge", async () => {
+    for (const role of ["user", "moderator", undefined]) {
+      const response = await call("/stats", await issuer.mint({ role }));
+      expect(response.status).toBe(403);
+      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer realm="example-service", error="insufficient_scope", error_description="[^"]+"$/);
+      expect(await response.json()).toMatchObject({ code: "insufficient_scope" });
+    }
+  });
+});
+
 describe("optionalAuth", () => {
   it("serves an anonymous caller", async () => {
     const response = await call("/hello");

@@ -27,7 +27,8 @@ export function authMetrics(registry: Registry, verifier: Verifier): void {
       published = accepted;
     },
   });
-  for (const [reason, code] of Object.entries(AUTH_FAILURE_CODES)) verifications.inc({ outcome: code, reason }, 0);
+  // A claim check's refusal (insufficient_scope) comes after a token was accepted: it is no outcome of the token's check.
+  for (const [reason, code] of Object.entries(AUTH_FAILURE_CODES)) if (code !== "insufficient_scope") verifications.inc({ outcome: code, reason }, 0);
 
   new Counter({
     name: "authbridge_token_cache_lookups_total",

@@ -9,6 +9,7 @@
 // the handler, then the answer encoded by the declared response schema
 // (encode.ts: compiled from it once, not validated again).
 import type { Principal } from "@authbridge/verifier";
+import { requireRole } from "@authbridge/verifier/express";
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import { answersByCaller, privateAnswers } from "./cache.js";
@@ -23,10 +24,8 @@ export type Method = "get" | "post" | "put" | "patch" | "delete";
 /**
  * Who may call an operation: "required", a caller with a valid bearer token;
  * "optional", anyone, though a token that is sent must be valid (an anonymous
- * caller gets the public view). Further requirements of one operation (roles,
- * a verified email) belong here too, as an object such as
- * `{ mode: "required", roles: ["moderator"] }`: `authMiddlewareOf` below turns
- * it into middleware, openapi/document.ts into security and problem codes.
+ * caller gets the public view). An operation that needs a role of its caller
+ * names it in `roles` (see Declaration).
  */
 export type Auth = "required" | "optional";
 
@@ -100,6 +99,11 @@ export interface Declaration<
   summary: string;
   description?: string;
   auth: A;
+  /**
+   * The token's `role` must be one of these (the verifier's requireRole): 403
+   * insufficient_scope otherwise. Only with auth "required".
+   */
+  roles?: A extends "required" ? readonly [string, ...string[]] : never;
   params?: P;
   /** Validated before the handler runs (422 validation_failed). */
   query?: Q;
@@ -182,7 +186,9 @@ export function featureRouter<Services>(
   const authMiddleware = authMiddlewareOf(authenticators);
   for (const operation of feature.operations) {
     checkParams(feature, operation);
-    const checks = requirements.verifiedEmailForWrites && isWrite(operation) ? [requireVerifiedEmail] : [];
+    const { roles } = operation;
+    if (roles && operation.auth !== "required") throw new Error(`${operation.operationId} names roles, so its auth must be "required".`);
+    const checks = [...(roles ? [requireRole(...roles)] : []), ...(requirements.verifiedEmailForWrites && isWrite(operation) ? [requireVerifiedEmail] : [])];
     router[operation.method](operation.path, authMiddleware[operation.auth], ...checks, handlerOf(operation, services));
   }
   return router;

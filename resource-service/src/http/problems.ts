@@ -26,6 +26,10 @@ const authProblems = {
     status: 401,
     when: "the token is refused for any other reason (signature, algorithm, `iss`, `aud`, `kid`, claims, format, size, revocation); `WWW-Authenticate` carries `error=\"invalid_token\"`",
   },
+  insufficient_scope: {
+    status: 403,
+    when: "the token is valid but its claims do not allow the operation (a role it lacks); `WWW-Authenticate` carries `error=\"insufficient_scope\"`",
+  },
   auth_unavailable: { status: 503, when: "the issuer's keys cannot be had (never fetched, stale for too long, or the token names a key this service has not seen while the issuer cannot be asked), so the token cannot be verified; retry after `Retry-After` seconds" },
 } satisfies Record<AuthErrorCode, ProblemInfo>;
 
@@ -66,6 +70,8 @@ export const bearerRequiredProblems: readonly ProblemCode[] = ["invalid_request"
 export const bearerOptionalProblems: readonly ProblemCode[] = ["invalid_request", "token_expired", "token_invalid", "auth_unavailable"];
 /** Writes, where REQUIRE_VERIFIED_EMAIL_FOR_WRITES is on (http/verified-email.ts). */
 export const verifiedEmailProblems: readonly ProblemCode[] = ["email_unverified"];
+/** Routes that need a role (the route table's `roles`). */
+export const roleProblems: readonly ProblemCode[] = ["insufficient_scope"];
 /** /metrics behind METRICS_TOKEN. */
 export const metricsTokenProblems: readonly ProblemCode[] = ["unauthorized"];
 /** Routes that read a JSON body. */

@@ -20,6 +20,7 @@ import {
   problemCatalog,
   problemNarrowing,
   queryProblems,
+  roleProblems,
   validationProblem,
   verifiedEmailProblems,
   type ProblemCode,
@@ -61,6 +62,8 @@ export interface DocumentedOperation {
   summary: string;
   description?: string;
   auth: Auth | ServiceRoute["auth"];
+  /** The roles the caller's token must carry one of. */
+  roles?: readonly string[];
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -144,7 +147,7 @@ export function openApiDocument(options: DocumentOptions): OpenApiDocument {
       title: "authbridge resource-service",
       version: "1",
       description: [
-        "Users and posts, with per-user ownership, behind bearer JWTs issued by the auth-service.",
+        "Users and posts, with per-user ownership and moderation by moderators and admins (the token's `role` claim), behind bearer JWTs issued by the auth-service.",
         "",
         "Every error is `application/problem+json` (RFC 9457) with `type` (`urn:authbridge:problem:<code>`), `title`, `status`, `detail` and a stable `code`: match on `code`. Each operation lists the codes it can answer. A path or method not listed here answers 404 `not_found`.",
         "",
@@ -188,12 +191,18 @@ function describeOperation(operation: DocumentedOperation, jsonSchema: (schema: 
     operationId: operation.operationId,
     tags: [operation.tag],
     summary: operation.summary,
-    ...(operation.description ? { description: operation.description } : {}),
-    security: { required: [{ [SECURITY_SCHEME]: [] }], optional: [{}, { [SECURITY_SCHEME]: [] }], none: [], metrics: [{ [METRICS_SECURITY_SCHEME]: [] }] }[operation.auth],
+    ...(operation.description || operation.roles ? { description: [operation.description, rolesSentence(operation.roles)].filter(Boolean).join("\n\n") } : {}),
+    // OpenAPI 3.1: for a scheme other than OAuth2 or OpenID Connect, the array lists the role names the operation needs.
+    security: { required: [{ [SECURITY_SCHEME]: [...(operation.roles ?? [])] }], optional: [{}, { [SECURITY_SCHEME]: [] }], none: [], metrics: [{ [METRICS_SECURITY_SCHEME]: [] }] }[operation.auth],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(operation.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(operation.body) } } } } : {}),
     responses: { ...successResponses(operation, jsonSchema), ...problemResponses(problemCodesOf(operation), jsonSchema) },
   };
+}
+
+function rolesSentence(roles: readonly string[] | undefined): string | undefined {
+  if (!roles) return undefined;
+  return `Needs a token whose \`role\` claim is ${roles.map((role) => `\`${role}\``).join(" or ")}; any other caller gets 403 \`insufficient_scope\`.`;
 }
 
 function parametersOf(schema: z.ZodObject | undefined, location: "path" | "query", jsonSchema: (schema: z.ZodType) => JsonSchema): JsonSchema[] {
@@ -253,6 +262,7 @@ export function problemCodesOf(operation: DocumentedOperation): ProblemCode[] {
     ...{ required: bearerRequiredProblems, optional: bearerOptionalProblems, none: [], metrics: metricsTokenProblems }[operation.auth],
     ...(operation.body ? jsonBodyProblems : []),
     ...(operation.query ? queryProblems : []),
+    ...(operation.roles ? roleProblems : []),
     ...operation.problems,
   ]);
   return (Object.keys(problemCatalog) as ProblemCode[]).filter((code) => codes.has(code));
@@ -264,6 +274,7 @@ const problemHeaders: Partial<Record<ProblemCode, readonly string[]>> = {
   token_missing: ["WWW-Authenticate"],
   token_expired: ["WWW-Authenticate"],
   token_invalid: ["WWW-Authenticate"],
+  insufficient_scope: ["WWW-Authenticate"],
   unauthorized: ["WWW-Authenticate"],
   auth_unavailable: ["Retry-After"],
   database_unavailable: ["Retry-After"],

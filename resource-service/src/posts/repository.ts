@@ -3,6 +3,7 @@
 // the same pool (see db.ts), written against the table Prisma's schema defines.
 import { prepared, type PreparedQuery } from "@authbridge/service-kit";
 import type { Database } from "../db.js";
+import { visibleToSql, type Viewer } from "./policy.js";
 import { uuidv7 } from "../ids.js";
 import type { PostChanges, PostInput } from "./schemas.js";
 
@@ -14,20 +15,23 @@ export interface PostRecord {
   visibility: "public" | "private";
   createdAt: Date;
   updatedAt: Date;
+  /** When a moderator hid it, and why; null while it is not hidden. */
+  hiddenAt: Date | null;
+  hiddenReason: string | null;
 }
 
 export interface ListFilter {
   /** Only this author's posts. */
   authorId: string | undefined;
-  /** The caller, whose private posts are included; undefined when anonymous. */
-  viewerId: string | undefined;
+  /** The caller (posts/policy.ts decides what they see); undefined when anonymous. */
+  viewer: Viewer | undefined;
   /** Posts older than this id (the previous page's last). */
   before: string | undefined;
   limit: number;
 }
 
 // Prisma stores DateTime as timestamp(3) without time zone, in UTC.
-const COLUMNS = `id, "authorId", title, body, visibility, "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"`;
+const COLUMNS = `id, "authorId", title, body, visibility, "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt", "hiddenAt" AT TIME ZONE 'UTC' AS "hiddenAt", "hiddenReason"`;
 
 const findById = prepared<PostRecord>("posts.find", `SELECT ${COLUMNS} FROM posts WHERE id = $1`);
 
@@ -41,11 +45,11 @@ function listQuery(filter: ListFilter): { query: PreparedQuery<PostRecord>; valu
   const values: unknown[] = [];
   const where: string[] = [];
   const param = (value: unknown) => `$${values.push(value)}`;
-  where.push(filter.viewerId ? `(visibility = 'public' OR "authorId" = ${param(filter.viewerId)})` : `visibility = 'public'`);
+  where.push(visibleToSql(filter.viewer, param));
   if (filter.authorId) where.push(`"authorId" = ${param(filter.authorId)}`);
   if (filter.before) where.push(`id < ${param(filter.before)}`);
   const limit = param(filter.limit);
-  const name = `posts.list${filter.viewerId ? ".viewer" : ""}${filter.authorId ? ".author" : ""}${filter.before ? ".before" : ""}`;
+  const name = `posts.list${filter.viewer ? (filter.viewer.moderator ? ".moderator" : ".viewer") : ""}${filter.authorId ? ".author" : ""}${filter.before ? ".before" : ""}`;
   let query = listQueries.get(name);
   if (!query) {
     query = prepared<PostRecord>(name, `SELECT ${COLUMNS} FROM posts WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ${limit}`);
@@ -63,7 +67,7 @@ export function postRepository(db: Database) {
       const [post] = await db.query(findById, [id]);
       return post ?? null;
     },
-    /** Newest first; public posts, plus the viewer's own private ones. */
+    /** Newest first; the posts the viewer may read (posts/policy.ts). */
     list(filter: ListFilter): Promise<PostRecord[]> {
       const { query, values } = listQuery(filter);
       return db.query(query, values);

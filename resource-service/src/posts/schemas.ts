@@ -50,12 +50,14 @@ export const post = z
     visibility,
     createdAt: timestamp,
     updatedAt: timestamp,
+    hiddenAt: timestamp.nullable().describe("When a moderator hid the post; null unless hidden. Only its author and moderators see a hidden post."),
+    hiddenReason: z.string().nullable().describe("The moderator's reason for hiding it; null unless hidden."),
   })
   .describe("A post.");
 
 export const postPage = z
   .object({
-    items: z.array(post).describe("Newest first: public posts, and the caller's own private ones."),
+    items: z.array(post).describe("Newest first: public posts that are not hidden, the caller's own posts, and for moderators hidden public posts too."),
     nextCursor: z.uuid().nullable().describe("Pass as `cursor` for the next page; null on the last page."),
   })
   .describe("One page of posts.");

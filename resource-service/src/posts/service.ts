@@ -3,7 +3,7 @@
 import type { Principal } from "@authbridge/verifier";
 import { isUuid } from "../ids.js";
 import type { UserService } from "../users/service.js";
-import { assertCanModify, canRead, notFound } from "./policy.js";
+import { assertCanModify, canRead, notFound, viewerOf, type Viewer } from "./policy.js";
 import type { PostRecord, PostRepository } from "./repository.js";
 import type { PostChanges, PostInput, PostListQuery } from "./schemas.js";
 
@@ -15,16 +15,16 @@ export interface PostPage {
 
 export function postService(posts: PostRepository, users: UserService) {
   /** A post the caller may see, or 404 (an id that is not even a UUID cannot name a post). */
-  async function visiblePost(id: string, callerId: string | undefined): Promise<PostRecord> {
+  async function visiblePost(id: string, viewer: Viewer | undefined): Promise<PostRecord> {
     const post = isUuid(id) ? await posts.find(id) : null;
-    if (!post || !canRead(post, callerId)) throw notFound();
+    if (!post || !canRead(post, viewer)) throw notFound();
     return post;
   }
 
-  async function modifiablePost(id: string, callerId: string): Promise<PostRecord> {
+  async function modifiablePost(id: string, principal: Principal): Promise<PostRecord> {
     const post = isUuid(id) ? await posts.find(id) : null;
     if (!post) throw notFound();
-    assertCanModify(post, callerId);
+    assertCanModify(post, viewerOf(principal));
     return post;
   }
 
@@ -34,19 +34,19 @@ export function postService(posts: PostRepository, users: UserService) {
       return posts.create(principal.sub, input);
     },
     get(id: string, caller: Principal | undefined): Promise<PostRecord> {
-      return visiblePost(id, caller?.sub);
+      return visiblePost(id, viewerOf(caller));
     },
     async list(query: PostListQuery, caller: Principal | undefined): Promise<PostPage> {
-      const items = await posts.list({ authorId: query.author, viewerId: caller?.sub, before: query.cursor, limit: query.limit + 1 });
+      const items = await posts.list({ authorId: query.author, viewer: viewerOf(caller), before: query.cursor, limit: query.limit + 1 });
       const page = items.slice(0, query.limit);
       return { items: page, nextCursor: items.length > query.limit ? (page.at(-1)?.id ?? null) : null };
     },
     async update(id: string, principal: Principal, changes: PostChanges): Promise<PostRecord> {
-      await modifiablePost(id, principal.sub);
+      await modifiablePost(id, principal);
       return posts.update(id, changes);
     },
     async remove(id: string, principal: Principal): Promise<void> {
-      await modifiablePost(id, principal.sub);
+      await modifiablePost(id, principal);
       await posts.delete(id);
     },
   };

@@ -4,13 +4,14 @@
 // here knows about HTTP frameworks.
 
 /** Stable codes clients may rely on. */
-export type AuthErrorCode = "token_missing" | "invalid_request" | "token_invalid" | "token_expired" | "auth_unavailable";
+export type AuthErrorCode = "token_missing" | "invalid_request" | "token_invalid" | "token_expired" | "insufficient_scope" | "auth_unavailable";
 
 /**
  * Every reason a request can be refused for, and the code its client gets.
  * The reason is for logs and metrics (a counter can make every series up
  * front from this table), the code for clients. The first four are found
- * while reading the request, before any token is checked.
+ * while reading the request, before any token is checked; the two
+ * `insufficient_scope` ones after it, by the claim checks (claims.ts).
  */
 export const AUTH_FAILURE_CODES = Object.freeze({
   missing: "token_missing",
@@ -34,6 +35,8 @@ export const AUTH_FAILURE_CODES = Object.freeze({
   missing_claim: "token_invalid",
   invalid_claim: "token_invalid",
   revoked: "token_invalid",
+  role_not_allowed: "insufficient_scope",
+  claim_check_failed: "insufficient_scope",
   keys_unavailable: "auth_unavailable",
 } as const satisfies Record<string, AuthErrorCode>);
 
@@ -44,7 +47,7 @@ export type AuthFailureReason = keyof typeof AUTH_FAILURE_CODES;
 type ReasonFor<Codes extends AuthErrorCode> = { [R in AuthFailureReason]: (typeof AUTH_FAILURE_CODES)[R] extends Codes ? R : never }[AuthFailureReason];
 
 /** The RFC 6750 section 3.1 `error` attributes this package sends. */
-export type BearerErrorCode = "invalid_request" | "invalid_token";
+export type BearerErrorCode = "invalid_request" | "invalid_token" | "insufficient_scope";
 
 /** A refused request: an HTTP status, a stable code, a finer reason and the WWW-Authenticate challenge due. */
 export abstract class AuthError extends Error {
@@ -114,6 +117,22 @@ export class InvalidTokenError extends AuthError {
   readonly status = 401;
   readonly bearerError = "invalid_token" as const;
   constructor(reason: ReasonFor<"token_invalid" | "token_expired">, description: string) {
+    super(reason, description);
+  }
+}
+
+/**
+ * The token is valid, but its claims do not allow this request (a role it
+ * lacks, a claim check it fails): 403 insufficient_scope. RFC 6750 section
+ * 3.1: "The request requires higher privileges than provided by the access
+ * token. The resource server SHOULD respond with the HTTP 403 (Forbidden)
+ * status code."
+ */
+export class InsufficientScopeError extends AuthError {
+  override name = "InsufficientScopeError";
+  readonly status = 403;
+  readonly bearerError = "insufficient_scope" as const;
+  constructor(reason: ReasonFor<"insufficient_scope">, description: string) {
     super(reason, description);
   }
 }

@@ -2,6 +2,7 @@ export {
   AUTH_FAILURE_CODES,
   AuthError,
   InvalidRequestError,
+  InsufficientScopeError,
   InvalidTokenError,
   KeysUnavailableError,
   TokenMissingError,
@@ -25,3 +26,4 @@ export {
   type VerifierObserver,
   type VerifierOptions,
 } from "./verifier.js";
+export { claimCheck, claimEquals, claimIncludes, requireRole, type ClaimRequirement, type ClaimValue } from "./claims.js";

@@ -1,6 +1,6 @@
 // The authenticated caller, made from a verified token's claims. This is the
 // one place that reads the claim set the auth-service documents (sub, email,
-// email_verified, name, sid): the Pact contract between the services pins it.
+// email_verified, name, sid, role): the Pact contract between the services pins it.
 import type { JWTPayload } from "jose";
 import { InvalidTokenError } from "./errors.js";
 
@@ -12,6 +12,12 @@ export interface Principal {
   name: string | undefined;
   /** The auth-service session the token was issued from. */
   sid: string | undefined;
+  /**
+   * The caller's role (the `role` claim: "user", "moderator" or "admin" from
+   * the auth-service), as the token was issued: a role changed since shows
+   * in the next token. `requireRole` checks it.
+   */
+  role: string | undefined;
   /** Every verified claim, as issued. */
   claims: Readonly<JWTPayload>;
 }
@@ -24,7 +30,7 @@ export interface Principal {
 const NOT_TEXT = /[\u0000\p{Cs}]/u;
 
 /** The string claims a principal carries, checked the same way. */
-function textClaim(claims: JWTPayload, name: "sub" | "email" | "name" | "sid"): string | undefined {
+function textClaim(claims: JWTPayload, name: "sub" | "email" | "name" | "sid" | "role"): string | undefined {
   const value = claims[name];
   if (typeof value !== "string" || value === "") return undefined;
   // A signature proves who wrote the claims, not that they are text a service can store.
@@ -36,7 +42,7 @@ function textClaim(claims: JWTPayload, name: "sub" | "email" | "name" | "sid"): 
 
 /**
  * Turns verified claims into a principal. Throws InvalidTokenError when `sub`
- * is unusable, or when `sub`, `email`, `name` or `sid` holds something that is
+ * is unusable, or when `sub`, `email`, `name`, `sid` or `role` holds something that is
  * not text (NUL, an unpaired surrogate).
  */
 export function claimsToPrincipal(claims: JWTPayload): Principal {
@@ -50,6 +56,7 @@ export function claimsToPrincipal(claims: JWTPayload): Principal {
     emailVerified: claims.email_verified === true,
     name: textClaim(claims, "name"),
     sid: textClaim(claims, "sid"),
+    role: textClaim(claims, "role"),
     claims: Object.freeze({ ...claims }),
   };
 }

@@ -21,7 +21,7 @@ export interface AuthErrorResponse {
   body: AuthProblem;
 }
 
-const TITLES: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 503: "Service Unavailable" };
+const TITLES: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 503: "Service Unavailable" };
 
 /**
  * How an AuthError is answered: its status; the WWW-Authenticate challenge

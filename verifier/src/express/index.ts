@@ -1,11 +1,29 @@
 // The Express adapter over the verification core: `requireAuth` and
 // `optionalAuth` put the caller's principal on `req.auth`, or pass an AuthError
-// to `next` for the application's error handler to render. `authErrorHandler`
+// to `next` for the application's error handler to render. `requireRole`,
+// `claimEquals`, `claimIncludes` and `claimCheck` check the claims of that
+// principal (core/claims.ts) and pass a 403 InsufficientScopeError on. `authErrorHandler`
 // renders them (problem+json with the RFC 6750 challenge) for applications
 // that have no error handler of their own. Everything else is the core's
 // `authenticate`.
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler } from "express";
-import { AuthError, authErrorResponse, tokenSourceFromRawHeaders, type AuthenticateOptions, type Principal, type TokenSource, type Verifier } from "../core/index.js";
+import {
+  AuthError,
+  authErrorResponse,
+  claimCheck as claimCheckRequirement,
+  claimEquals as claimEqualsRequirement,
+  claimIncludes as claimIncludesRequirement,
+  requireRole as roleRequirement,
+  tokenSourceFromRawHeaders,
+  TokenMissingError,
+  type AuthenticateOptions,
+  type ClaimRequirement,
+  type ClaimValue,
+  type Principal,
+  type TokenSource,
+  type Verifier,
+} from "../core/index.js";
+import type { JWTPayload } from "jose";
 
 declare global {
   namespace Express {
@@ -67,6 +85,74 @@ export function optionalAuth(verifier: Verifier): RequestHandler {
 }
 
 /**
+ * Requires the caller (`req.auth`, set by requireAuth or optionalAuth before
+ * it) to meet every requirement: passes a 403 InsufficientScopeError on when
+ * one is not met, and a 401 TokenMissingError when there is no caller at all.
+ *
+ * @example
+ * app.get("/api/v1/reports", requireAuth(verifier), requireClaims(claimEquals("email_verified", true)), handler);
+ */
+export function requireClaims(...requirements: readonly ClaimRequirement[]): RequestHandler {
+  if (requirements.length === 0) throw new TypeError("requireClaims needs at least one requirement.");
+  return (req, _res, next) => {
+    if (!req.auth) {
+      next(new TokenMissingError());
+      return;
+    }
+    try {
+      for (const requirement of requirements) requirement.assert(req.auth);
+    } catch (error: unknown) {
+      next(error);
+      return;
+    }
+    next();
+  };
+}
+
+/**
+ * The caller's `role` claim must be one of `roles`; otherwise 403
+ * insufficient_scope. Place it after requireAuth.
+ *
+ * @example
+ * app.delete("/api/v1/posts/:id", requireAuth(verifier), requireRole("moderator", "admin"), handler);
+ */
+export function requireRole(...roles: readonly string[]): RequestHandler {
+  return requireClaims(roleRequirement(...roles));
+}
+
+/**
+ * The claim must equal `expected`; otherwise 403 insufficient_scope.
+ *
+ * @example
+ * app.post("/api/v1/posts", requireAuth(verifier), claimEquals("email_verified", true), handler);
+ */
+export function claimEquals(claim: string, expected: ClaimValue): RequestHandler {
+  return requireClaims(claimEqualsRequirement(claim, expected));
+}
+
+/**
+ * The claim (an array, or a space-separated string such as `scope`) must
+ * include every value; otherwise 403 insufficient_scope.
+ *
+ * @example
+ * app.post("/api/v1/posts", requireAuth(verifier), claimIncludes("scope", "posts:write"), handler);
+ */
+export function claimIncludes(claim: string, ...expected: readonly ClaimValue[]): RequestHandler {
+  return requireClaims(claimIncludesRequirement(claim, ...expected));
+}
+
+/**
+ * `check` decides from the verified claims: `true` allows, anything else
+ * (or a throw) answers 403 insufficient_scope with `description`.
+ *
+ * @example
+ * app.get("/api/v1/acme", requireAuth(verifier), claimCheck((claims) => claims.org === "acme", "Only for acme."), handler);
+ */
+export function claimCheck(check: (claims: Readonly<JWTPayload>, principal: Principal) => boolean, description?: string): RequestHandler {
+  return requireClaims(claimCheckRequirement(check, description));
+}
+
+/**
  * Renders AuthErrors as application/problem+json (core's authErrorResponse);
  * passes anything else on.
  *
@@ -84,4 +170,4 @@ export function authErrorHandler(options: { realm: string }): ErrorRequestHandle
   };
 }
 
-export type { Principal, Verifier };
+export type { ClaimRequirement, ClaimValue, Principal, Verifier };

@@ -1,7 +1,7 @@
 // A test issuer that behaves like the auth-service: it serves a discovery
 // document and a JWKS over real HTTP on 127.0.0.1, and mints real signed
 // tokens in the auth-service's exact shape (header {alg, kid, typ: "at+jwt"}; claims sub,
-// email, email_verified, name, sid, iat, exp = iat + 900, iss, aud). Use it to
+// email, email_verified, name, sid, role = "user", iat, exp = iat + 900, iss, aud). Use it to
 // test your own service's use of requireAuth/optionalAuth.
 //
 // @example
@@ -124,6 +124,7 @@ export async function startTestIssuer(options: TestIssuerOptions): Promise<TestI
         email_verified: true,
         name: "Ada Lovelace",
         sid: `session-${randomUUID()}`,
+        role: "user",
         iat,
         exp: iat + lifetime,
         iss: issuer,
