@@ -9,7 +9,8 @@
 // It reads the same configuration as the service (DATABASE_URL, BETTER_AUTH_SECRET, ...).
 // Other instances see the change within 30 s (their key cache); verifiers
 // within their JWKS cache lifetime, at once for an unknown kid.
-import { ConfigError, loadConfig } from "../config.js";
+import { loadConfig } from "../config.js";
+import { runCommand } from "./run.js";
 import { createDatabase } from "../db.js";
 import { createKeyStore } from "../keys/key-store.js";
 import { keyOperator } from "../keys/operator.js";
@@ -66,10 +67,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand(main);

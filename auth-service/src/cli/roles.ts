@@ -12,7 +12,8 @@
 import { createLogger } from "@authbridge/service-kit";
 import { createAuth } from "../auth/better-auth.js";
 import { isRole, ROLES } from "../auth/roles.js";
-import { ConfigError, loadConfig } from "../config.js";
+import { loadConfig } from "../config.js";
+import { runCommand } from "./run.js";
 import { createDatabase } from "../db.js";
 import { createKeyStore } from "../keys/key-store.js";
 import { createSigningKeys, signingKeysOptions } from "../keys/signing-keys.js";
@@ -70,10 +71,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand(main);

@@ -1,6 +1,7 @@
 // What /api/v1/moderation/actions accepts and answers.
 import { z } from "zod";
 import { text } from "../http/text.js";
+import { pageOf } from "../http/pages.js";
 import { timestamp } from "../http/wire.js";
 
 const action = z
@@ -42,12 +43,7 @@ export const moderationRecord = z
   })
   .describe("One moderation action: who did what to which post, when and why.");
 
-export const moderationPage = z
-  .object({
-    items: z.array(moderationRecord).describe("Newest first."),
-    nextCursor: z.uuid().nullable().describe("Pass as `cursor` for the next page; null on the last page."),
-  })
-  .describe("One page of moderation records.");
+export const moderationPage = pageOf(moderationRecord, { items: "Newest first.", page: "One page of moderation records." });
 
 export type ModerationInput = z.output<typeof moderationCreate>;
 export type ModerationListQuery = z.output<typeof moderationListQuery>;

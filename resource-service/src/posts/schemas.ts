@@ -4,6 +4,7 @@
 // document (src/openapi).
 import { z } from "zod";
 import { text } from "../http/text.js";
+import { pageOf } from "../http/pages.js";
 import { timestamp } from "../http/wire.js";
 
 const title = text().trim().min(1, { error: "must not be empty" }).max(200, { error: "must be at most 200 characters" });
@@ -55,12 +56,10 @@ export const post = z
   })
   .describe("A post.");
 
-export const postPage = z
-  .object({
-    items: z.array(post).describe("Newest first: public posts that are not hidden, the caller's own posts, and for moderators hidden public posts too."),
-    nextCursor: z.uuid().nullable().describe("Pass as `cursor` for the next page; null on the last page."),
-  })
-  .describe("One page of posts.");
+export const postPage = pageOf(post, {
+  items: "Newest first: public posts that are not hidden, the caller's own posts, and for moderators hidden public posts too.",
+  page: "One page of posts.",
+});
 
 export type PostInput = z.output<typeof postCreate>;
 export type PostChanges = z.output<typeof postPatch>;
