@@ -6,11 +6,14 @@
 // renewed while the page stays open, Better Auth's origin check kept through
 // the app's /api/auth, and a session ended in another tab noticed. Tokens
 // never reach the page's HTML, its storage or a cookie that scripts can read.
+// Mail goes over SMTP to a real mail catcher: "check your inbox" after
+// sign-up, the verification mail sent again, its link followed (the token then
+// says email_verified: true), and a password reset through the mailed link.
 // Screenshots go to artifacts/. Last, `next start` refuses an invalid configuration.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdir, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { freePort, startServices, type RunningServices } from "@authbridge/devstack/testing";
+import { eventually, freePort, startMailCatcher, startServices, type CaughtMail, type MailCatcher, type RunningServices } from "@authbridge/devstack/testing";
 import type { Locator, Page } from "playwright-core";
 import { launchChromium, type Chromium } from "../../../demo/test/browser.js";
 import { buildApp, startApp, type RunningApp } from "./next-app.js";
@@ -24,10 +27,13 @@ const PASSWORD = "correct horse battery staple";
 const run = Date.now().toString(36);
 const bob = { name: "Bob Builder", email: `bob-${run}@example.com` };
 const ada = { name: "Ada Lovelace", email: `ada-${run}@example.com` };
+const cleo = { name: "Cleo Mailer", email: `cleo-${run}@example.com` };
+const NEW_PASSWORD = "a brand new passphrase";
 /** A compact JWS (what /api/auth/token hands out) starts with the base64url of `{"`. */
 const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
 
 let services: RunningServices;
+let catcher: MailCatcher;
 let app: RunningApp;
 let chromium: Chromium;
 let page: Page;
@@ -41,9 +47,17 @@ beforeAll(async () => {
   // origins and the resource-service's CORS) before they start.
   const appPort = await freePort();
   const appOrigin = `http://127.0.0.1:${appPort}`;
+  // Mail goes to a real SMTP server, as in the stack; its links lead back to the app's origin.
+  catcher = await startMailCatcher();
   const [started] = await Promise.all([
     startServices({
-      auth: { CORS_ORIGINS: appOrigin, JWT_EXPIRES_IN_SECONDS: String(TOKEN_SECONDS) },
+      auth: {
+        CORS_ORIGINS: appOrigin,
+        JWT_EXPIRES_IN_SECONDS: String(TOKEN_SECONDS),
+        SMTP_URL: catcher.smtpUrl,
+        MAIL_FROM: "authbridge <no-reply@example.com>",
+        MAIL_RATE_LIMIT_PER_ADDRESS: "20",
+      },
       api: { CORS_ORIGINS: appOrigin },
     }),
     buildApp(),
@@ -62,6 +76,7 @@ afterAll(async () => {
   await chromium?.close();
   await app?.stop();
   await services?.stop();
+  await catcher?.stop();
 });
 
 const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
@@ -86,6 +101,14 @@ async function shows(locator: Locator, expected: string | RegExp): Promise<void>
 const whoami = () => page.locator("#whoami");
 const postTitled = (title: string) => page.locator("#post-list > li", { has: page.getByRole("heading", { name: title, exact: true }) });
 const listedTitles = () => page.locator("#post-list > li h3").allInnerTexts();
+
+const mailsTo = (email: string, subject: RegExp) => catcher.mails.filter((mail) => mail.to.includes(email) && subject.test(mail.subject));
+/** The link in a mail's text that starts with `prefix`. */
+function linkIn(mail: CaughtMail | undefined, prefix: string): string {
+  const link = (mail?.text.match(/https?:\/\/\S+/g) ?? []).find((candidate) => candidate.startsWith(prefix));
+  if (!link) throw new Error(`No link starting with ${prefix} in ${JSON.stringify(mail?.text)}`);
+  return link;
+}
 
 async function signUp(person: { name: string; email: string }, password = PASSWORD) {
   await page.goto(`${app.url}/sign-up`);
@@ -136,7 +159,7 @@ describe("the Next.js app in a browser", () => {
 
     await page.locator("#sign-up-password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
-    await shows(page.locator("#sign-in-form"), `Account created for ${bob.email}. Now sign in.`);
+    await shows(page.locator("#check-inbox"), `Account created for ${bob.email}. Check your inbox: we sent it a link to verify the address. Then sign in.`);
     expect(path()).toBe("/sign-in");
 
     await signIn(bob, "not the right password");
@@ -195,7 +218,7 @@ describe("the Next.js app in a browser", () => {
 
   it("refuses Bob's posts to another user: the private one is not found (404), the public one may not be changed (403)", async () => {
     await signUp(ada);
-    await shows(page.locator("#sign-in-form"), `Account created for ${ada.email}.`);
+    await shows(page.locator("#check-inbox"), `Account created for ${ada.email}.`);
     await signIn(ada);
     await shows(whoami(), `Signed in as ${ada.name} (${ada.email})`);
 
@@ -263,6 +286,79 @@ describe("the Next.js app in a browser", () => {
     await page.waitForURL(`${app.url}/sign-in?next=%2Fprofile`);
     expect(await page.locator("#profile").count()).toBe(0);
     await shot("10-session-ended-elsewhere");
+  });
+
+  it("says check your inbox after sign-up, sends the mail again, and verifies the address through the mailed link", async () => {
+    await signUp(cleo);
+    await shows(page.locator("#check-inbox"), `Account created for ${cleo.email}. Check your inbox`);
+    await page.getByRole("button", { name: "Send the verification mail again" }).click();
+    await shows(page.locator("#check-inbox"), `Sent again: check your inbox for a new link to verify ${cleo.email}.`);
+    await shot("11-check-your-inbox");
+    await eventually(async () => mailsTo(cleo.email, /verify/i).length === 2, "the sign-up's and the resent verification mail");
+
+    // Not verified yet: the token says so.
+    await signIn(cleo);
+    await shows(whoami(), `Signed in as ${cleo.name} (${cleo.email})`);
+    await page.goto(`${app.url}/profile`);
+    await shows(page.locator("#email-verified"), "not yet (email_verified: false)");
+
+    // The link points at the auth-service, which verifies the address and sends the browser back to the app.
+    const link = linkIn(mailsTo(cleo.email, /verify/i).at(-1), `${services.authUrl}/api/auth/verify-email?token=`);
+    expect(new URL(link).searchParams.get("callbackURL")).toBe(`${app.url}/verified`);
+    await page.goto(link);
+    expect(page.url()).toBe(`${app.url}/verified`);
+    await shows(page.locator("#verification-result"), "Your email address is verified.");
+    await shot("12-verified");
+    await page.getByRole("link", { name: "your profile" }).click();
+    await shows(page.locator("#email-verified"), "yes (email_verified: true)");
+    await shows(whoami(), `Signed in as ${cleo.name}`);
+
+    // A link works once: the second time, the app says it was used.
+    await page.goto(link);
+    expect(new URL(page.url()).searchParams.get("error")).toBe("EMAIL_ALREADY_VERIFIED");
+    await shows(page.locator("#verification-result"), "This link was used already: your email address is verified.");
+  });
+
+  it("resets a forgotten password through the mailed link, says the password policy in words, and signs in with the new one", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await shows(whoami(), /^Not signed in$/);
+    await page.goto(`${app.url}/sign-in`);
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.waitForURL(`${app.url}/forgot-password`);
+    const forgot = page.locator("#forgot-form");
+    await forgot.getByLabel("Email").fill(cleo.email);
+    await forgot.getByRole("button", { name: "Mail me a reset link" }).click();
+    await shows(forgot, `If ${cleo.email} has an account, a reset link is on its way: check your inbox.`);
+
+    const mail = await catcher.waitFor((caught) => caught.to.includes(cleo.email) && /reset/i.test(caught.subject), 20_000);
+    const link = linkIn(mail, `${services.authUrl}/api/auth/reset-password/`);
+    await page.goto(link);
+    // Back in the app with the token, which leaves the address bar at once.
+    const reset = page.locator("#reset-form");
+    await reset.waitFor();
+    await page.waitForURL(`${app.url}/reset-password`);
+    await reset.getByLabel("New password").fill("password1234");
+    await reset.getByRole("button", { name: "Set the new password" }).click();
+    await shows(page.locator("#reset-password-error"), "one of the most commonly used passwords");
+    await reset.getByLabel("New password").fill("too short");
+    await reset.getByRole("button", { name: "Set the new password" }).click();
+    await shows(page.locator("#reset-password-error"), "at least 12 characters");
+    await shot("13-reset-refused");
+    await reset.getByLabel("New password").fill(NEW_PASSWORD);
+    await reset.getByRole("button", { name: "Set the new password" }).click();
+    await shows(page.locator("#password-changed"), "Your password is changed");
+    expect(path()).toBe("/sign-in");
+
+    await signIn(cleo, PASSWORD);
+    await shows(page.locator("#sign-in-form .form-error"), "That email and password do not match an account.");
+    await signIn(cleo, NEW_PASSWORD);
+    await shows(whoami(), `Signed in as ${cleo.name} (${cleo.email})`);
+    await page.waitForURL(`${app.url}/posts`);
+    await shot("14-signed-in-with-new-password");
+
+    // The link worked once.
+    await page.goto(link);
+    await shows(page.locator("#reset-error"), "This reset link is not valid");
   });
 
   it("threw no error in the page along the way", () => {

@@ -1,13 +1,15 @@
 "use client";
 // My profile, read in the browser through @authbridge/client: the token comes
 // from the ApiProvider's memory (GET /api/auth/token when it has none yet).
+// Whether the address is verified is the token's `email_verified` claim: a
+// token issued after the verification link was followed says true.
 import type { OwnProfile } from "@authbridge/client";
 import { useCallback, useEffect, useState } from "react";
 import { explain } from "../lib/messages";
 import { useSessionApi } from "./api-provider";
 
 export function Profile() {
-  const { api } = useSessionApi();
+  const { api, token } = useSessionApi();
   const [profile, setProfile] = useState<OwnProfile | null>(null);
   const [error, setError] = useState("");
   const [loads, setLoads] = useState(0);
@@ -35,6 +37,8 @@ export function Profile() {
           <dd>{profile.name}</dd>
           <dt>Email</dt>
           <dd>{profile.email}</dd>
+          <dt>Email verified</dt>
+          <dd id="email-verified">{token.times ? (token.times.emailVerified ? "yes (email_verified: true)" : "not yet (email_verified: false)") : "…"}</dd>
           <dt>Handle</dt>
           <dd>{profile.handle ?? "none yet"}</dd>
           <dt>Member since</dt>

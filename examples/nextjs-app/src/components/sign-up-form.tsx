@@ -2,10 +2,12 @@
 // Create an account with Better Auth's React client. The auth-service does
 // not sign in on sign-up (it answers an existing address exactly like a new
 // one, so nobody learns which addresses have accounts): the next step is
-// signing in.
+// signing in, where "check your inbox" waits. The verification mail's link
+// leads back to this app's /verified page (`callbackURL`).
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { authClient } from "../lib/auth-client";
+import { hereAt, VERIFIED_PATH } from "../lib/mail-pages";
 import { explainAuthError, type Explanation } from "../lib/messages";
 import { Field } from "./fields";
 
@@ -20,7 +22,7 @@ export function SignUpForm() {
     const email = String(form.get("email"));
     setBusy(true);
     setProblem(null);
-    const { error } = await authClient.signUp.email({ name: String(form.get("name")), email, password: String(form.get("password")) });
+    const { error } = await authClient.signUp.email({ name: String(form.get("name")), email, password: String(form.get("password")), callbackURL: hereAt(VERIFIED_PATH) });
     setBusy(false);
     if (error) {
       setProblem(explainAuthError(error));

@@ -20,6 +20,17 @@ const byCode: Record<string, string> = {
   not_found: "There is no post with this id, or it is private to its author (the API does not say which).",
   INVALID_EMAIL_OR_PASSWORD: "That email and password do not match an account. Check them and try again.",
   INVALID_EMAIL: "That does not look like an email address.",
+  EMAIL_NOT_VERIFIED: "Verify your email address first: follow the link we mailed you, or have it sent again below.",
+  INVALID_TOKEN: "This reset link is not valid: it was used already, has expired, or was mistyped. Ask for a new one.",
+  RESET_PASSWORD_DISABLED: "This server sends no mail, so it cannot reset passwords.",
+  VERIFICATION_EMAIL_NOT_ENABLED: "This server sends no mail, so it cannot verify addresses.",
+};
+
+/** A verification link's outcome, from the `error` the auth-service adds to the app's URL (none: verified). */
+export const verificationOutcome: Record<string, string> = {
+  EMAIL_ALREADY_VERIFIED: "This link was used already: your email address is verified.",
+  INVALID_TOKEN: "This verification link is not valid (it may have been cut or mistyped). Sign in and have a new one sent.",
+  TOKEN_EXPIRED: "This verification link has expired. Sign in and have a new one sent.",
 };
 
 const fieldsByCode: Record<string, string> = {

@@ -10,7 +10,7 @@ export default async function SignIn({ searchParams }: { searchParams: Promise<R
   return (
     <>
       <h1>Sign in</h1>
-      <SignInForm next={localPath(first(params.next))} email={first(params.email)} created={first(params.created) === "1"} />
+      <SignInForm next={localPath(first(params.next))} email={first(params.email)} created={first(params.created) === "1"} passwordReset={first(params.reset) === "1"} />
     </>
   );
 }
