@@ -18,6 +18,7 @@ export const SIGNED_OUT = "You are not signed in, or your session has ended. Sig
 const byCode: Record<string, string> = {
   not_owner: "This post belongs to someone else: only its author can change it.",
   not_found: "There is no post with this id, or it is private to its author (the API does not say which).",
+  email_unverified: "Verify your email address first (follow the link we mailed you), then reload this page.",
   INVALID_EMAIL_OR_PASSWORD: "That email and password do not match an account. Check them and try again.",
   INVALID_EMAIL: "That does not look like an email address.",
   EMAIL_NOT_VERIFIED: "Verify your email address first: follow the link we mailed you, or have it sent again below.",
