@@ -45,7 +45,7 @@ describe("REQUIRE_VERIFIED_EMAIL_FOR_WRITES=true", () => {
         .filter(([, operation]) => JSON.stringify(operation.responses["403"] ?? {}).includes("email_unverified"))
         .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
-    expect(withCode.sort()).toEqual(["DELETE /api/v1/posts/{id}", "PATCH /api/v1/posts/{id}", "PATCH /api/v1/users/me", "POST /api/v1/posts", "PUT /api/v1/posts/{id}", "PUT /api/v1/users/me"]);
+    expect(withCode.sort()).toEqual(["DELETE /api/v1/posts/{id}", "PATCH /api/v1/posts/{id}", "PATCH /api/v1/users/me", "POST /api/v1/moderation/actions", "POST /api/v1/posts", "PUT /api/v1/posts/{id}", "PUT /api/v1/users/me"]);
   });
 });
 
