@@ -1,6 +1,7 @@
 // Peer 1 of `npm run bench:compare`: the resource-service's post reads written by hand, as a
 // user would with Express 5, jose and pg. Same routes, same rows, same visibility rule: a
-// public post for everyone, a private one for its author only, 404 otherwise.
+// public post for everyone unless a moderator hid it (then for its author and moderators),
+// a private one for its author only, 404 otherwise.
 import express, { type RequestHandler } from "express";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
 import pg from "pg";
@@ -28,7 +29,9 @@ const optionalAuth: RequestHandler = async (req, res, next) => {
   const header = req.headers.authorization;
   if (!header) return next();
   try {
-    res.locals.sub = (await verify(header.replace(/^Bearer /i, ""))).sub;
+    const claims = await verify(header.replace(/^Bearer /i, ""));
+    res.locals.sub = claims.sub;
+    res.locals.moderator = claims.role === "moderator" || claims.role === "admin";
   } catch {
     res.status(401).set("www-authenticate", 'Bearer error="invalid_token"').json({ code: "invalid_token" });
     return;
@@ -36,7 +39,7 @@ const optionalAuth: RequestHandler = async (req, res, next) => {
   next();
 };
 
-const columns = `id, "authorId", title, body, visibility, "createdAt", "updatedAt"`;
+const columns = `id, "authorId", title, body, visibility, "createdAt", "updatedAt", "hiddenAt", "hiddenReason"`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const app = express();
 
@@ -44,8 +47,8 @@ app.get("/api/v1/posts", optionalAuth, async (req, res) => {
   const limit = Math.min(Math.max(Number(req.query.limit ?? 20) || 20, 1), 100);
   const cursor = typeof req.query.cursor === "string" && UUID.test(req.query.cursor) ? req.query.cursor : undefined;
   const { rows } = await pool.query(
-    `SELECT ${columns} FROM posts WHERE (visibility = 'public' OR "authorId" = $1)${cursor ? " AND id < $3" : ""} ORDER BY id DESC LIMIT $2`,
-    [res.locals.sub ?? null, limit + 1, ...(cursor ? [cursor] : [])],
+    `SELECT ${columns} FROM posts WHERE ((visibility = 'public' AND ("hiddenAt" IS NULL OR $3)) OR "authorId" = $1)${cursor ? " AND id < $4" : ""} ORDER BY id DESC LIMIT $2`,
+    [res.locals.sub ?? null, limit + 1, res.locals.moderator === true, ...(cursor ? [cursor] : [])],
   );
   const items = rows.slice(0, limit);
   res.json({ items, nextCursor: rows.length > limit ? items.at(-1).id : null });
@@ -55,7 +58,8 @@ app.get("/api/v1/posts/:id", optionalAuth, async (req, res) => {
   const id = String(req.params.id);
   const { rows } = UUID.test(id) ? await pool.query(`SELECT ${columns} FROM posts WHERE id = $1`, [id]) : { rows: [] };
   const post = rows[0];
-  if (!post || (post.visibility !== "public" && post.authorId !== res.locals.sub)) return void res.status(404).json({ code: "not_found" });
+  const visible = post && (post.authorId === res.locals.sub || (post.visibility === "public" && (post.hiddenAt === null || res.locals.moderator === true)));
+  if (!visible) return void res.status(404).json({ code: "not_found" });
   res.json(post);
 });
 
