@@ -9,7 +9,7 @@
 //   revocation, the session cache's deletes) is caught up after the thaw.
 // Both: served normally within a second of the thaw, no connection left behind.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { eventually, startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateRedis } from "@authbridge/devstack/testing";
+import { eventually, reportAnswers, startPrivatePostgres, startPrivateRedis, timedRequest, type PrivatePostgres, type PrivateRedis, type TimedAnswer } from "@authbridge/devstack/testing";
 import { decodeJwt } from "jose";
 import { createClient } from "redis";
 import { Browser, startAuthService, uniqueEmail, type RunningAuthService } from "./helpers.js";
@@ -28,30 +28,7 @@ const REDIS_SLACK_MS = 2_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
-interface Answer {
-  what: string;
-  status: number;
-  code: unknown;
-  retryAfter: string | null;
-  ms: number;
-}
-
-/** Sends the request and times its answer; a request the test itself gives up on (10 s) counts as status 0. */
-async function timed(what: string, send: (signal: AbortSignal) => Promise<Response>): Promise<Answer> {
-  const started = performance.now();
-  try {
-    const response = await send(AbortSignal.timeout(10_000));
-    const text = await response.text();
-    const body = (text.startsWith("{") ? JSON.parse(text) : {}) as { code?: unknown };
-    return { what, status: response.status, code: body.code, retryAfter: response.headers.get("retry-after"), ms: Math.round(performance.now() - started) };
-  } catch {
-    return { what, status: 0, code: "no answer", retryAfter: null, ms: Math.round(performance.now() - started) };
-  }
-}
-
-function report(title: string, answers: Answer[]): void {
-  process.stderr.write(`${title}:\n${answers.map((a) => `  ${a.what}: ${a.status} ${String(a.code ?? "")} in ${a.ms} ms`).join("\n")}\n`);
-}
+const timed = (what: string, send: (signal: AbortSignal) => Promise<Response>) => timedRequest(what, send);
 
 /** A request as a browser sends it (cookie, Origin), through fetch with `signal`. */
 function browserRequest(browser: Browser, base: string, path: string, init: { method?: string; json?: unknown } = {}) {
@@ -99,7 +76,7 @@ describe("the auth-service while its PostgreSQL is frozen", () => {
       const stranger = new Browser(auth.url);
 
       expect(await postgres.freeze()).toBeGreaterThan(1);
-      let answers: Answer[];
+      let answers: TimedAnswer[];
       try {
         answers = await Promise.all([
           ...Array.from({ length: 4 }, (_, i) => timed(`GET /api/auth/token #${i + 1}`, browserRequest(browser, auth.url, "/api/auth/token"))),
@@ -115,7 +92,7 @@ describe("the auth-service while its PostgreSQL is frozen", () => {
         postgres.thaw();
       }
       const thawed = performance.now();
-      report("auth-service, PostgreSQL frozen", answers);
+      reportAnswers("auth-service, PostgreSQL frozen", answers);
 
       for (const answer of answers) {
         expect({ what: answer.what, status: answer.status, code: answer.code, retryAfter: answer.retryAfter }).toEqual({
@@ -180,7 +157,7 @@ describe("the auth-service while its Redis is frozen", () => {
       const stranger = new Browser(auth.url);
 
       await redis.freeze();
-      let answers: Answer[];
+      let answers: TimedAnswer[];
       try {
         answers = await Promise.all([
           ...Array.from({ length: 3 }, (_, i) => timed(`GET /api/auth/token #${i + 1}`, browserRequest(browser, auth.url, "/api/auth/token"))),
@@ -195,7 +172,7 @@ describe("the auth-service while its Redis is frozen", () => {
         redis.thaw();
       }
       const thawed = performance.now();
-      report("auth-service, Redis frozen", answers);
+      reportAnswers("auth-service, Redis frozen", answers);
 
       for (const answer of answers) {
         expect({ what: answer.what, status: answer.status }).toEqual({ what: answer.what, status: 200 });

@@ -10,13 +10,16 @@ import {
   forkService,
   freePort,
   freezableProcess,
+  reportAnswers,
   signedInCookie,
   startPrivatePostgres,
   startPrivateRedis,
   stopService,
+  timedRequest,
   type Freezable,
   type PrivatePostgres,
   type PrivateRedis,
+  type TimedAnswer,
   type TestDatabase,
 } from "@authbridge/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
@@ -35,26 +38,8 @@ const SLACK_MS = 750;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
-interface Answer {
-  what: string;
-  status: number;
-  code: unknown;
-  retryAfter: string | null;
-  ms: number;
-}
-
-/** Sends the request and times its answer; a request the test itself gives up on counts as status 0. */
-async function timed(what: string, send: (signal: AbortSignal) => Promise<Response>): Promise<Answer> {
-  const started = performance.now();
-  try {
-    const response = await send(AbortSignal.timeout(REQUEST_MS + 5_000));
-    const text = await response.text();
-    const body = (text.startsWith("{") ? JSON.parse(text) : {}) as { code?: unknown };
-    return { what, status: response.status, code: body.code, retryAfter: response.headers.get("retry-after"), ms: Math.round(performance.now() - started) };
-  } catch {
-    return { what, status: 0, code: "no answer", retryAfter: null, ms: Math.round(performance.now() - started) };
-  }
-}
+/** A request the test gives up on (later than any deadline of the service) counts as status 0. */
+const timed = (what: string, send: (signal: AbortSignal) => Promise<Response>) => timedRequest(what, send, REQUEST_MS + 5_000);
 
 describe("the resource-service while its PostgreSQL is frozen", () => {
   let postgres: PrivatePostgres;
@@ -103,7 +88,7 @@ describe("the resource-service while its PostgreSQL is frozen", () => {
     async () => {
       await warm();
       expect(await postgres.freeze()).toBeGreaterThan(1);
-      let answers: Answer[];
+      let answers: TimedAnswer[];
       try {
         answers = await Promise.all([
           // More than the pool holds (10): some wait for a connection, some are stuck on pooled ones.
@@ -121,7 +106,7 @@ describe("the resource-service while its PostgreSQL is frozen", () => {
         postgres.thaw();
       }
       const thawed = performance.now();
-      process.stderr.write(`resource-service, PostgreSQL frozen:\n${answers.map((a) => `  ${a.what}: ${a.status} ${String(a.code)} in ${a.ms} ms`).join("\n")}\n`);
+      reportAnswers("resource-service, PostgreSQL frozen", answers);
 
       for (const answer of answers) {
         expect({ what: answer.what, status: answer.status, code: answer.code, retryAfter: answer.retryAfter }).toEqual({
@@ -240,7 +225,7 @@ describe("the resource-service while the auth-service process is frozen", () => 
     // Wait out the JWKS cooldown (1 s), so that the unknown kid below makes the verifier ask the frozen auth-service.
     await sleep(1_100);
     await frozen.freeze();
-    let answers: Answer[];
+    let answers: TimedAnswer[];
     try {
       answers = await Promise.all([
         timed("GET /api/v1/users/me, known token", (signal) => fetch(`${api.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${first}` }, signal })),
@@ -251,7 +236,7 @@ describe("the resource-service while the auth-service process is frozen", () => 
     } finally {
       frozen.thaw();
     }
-    process.stderr.write(`resource-service, auth-service frozen:\n${answers.map((a) => `  ${a.what}: ${a.status} ${String(a.code ?? "")} in ${a.ms} ms`).join("\n")}\n`);
+    reportAnswers("resource-service, auth-service frozen", answers);
     const [known, unseen, unknown, ready] = answers;
     expect([known?.status, unseen?.status, ready?.status]).toEqual([200, 200, 200]);
     expect(Math.max(known?.ms ?? Infinity, unseen?.ms ?? Infinity, ready?.ms ?? Infinity)).toBeLessThan(SLACK_MS);

@@ -11,6 +11,9 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import { parse } from "yaml";
 import { repoRoot as root } from "../databases.js";
+import { dockerfileInstructions, withoutFlags, words, type Instruction } from "../dockerfile.js";
+
+export { words, type Instruction };
 
 export const APP_DIR = "/app"; // where the Dockerfiles lay out the repository root
 export const read = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -104,22 +107,12 @@ export function sources(dir: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Dockerfiles
 
-export interface Instruction { index: number; keyword: string; args: string; stage: string; workdir: string }
 export interface Command extends Instruction { text: string }
 /** Where a path in an image comes from. */
 export type Origin =
   | { kind: "context"; file: string }
   | { kind: "build"; workspace: string; stage: string; index: number }
   | { kind: "install"; command: string; stage: string; index: number };
-
-/** The words of a shell-form or exec-form (JSON array) argument list. */
-export function words(args: string): string[] {
-  if (!args.startsWith("[")) return args.split(/\s+/).filter(Boolean);
-  const parsed: unknown = JSON.parse(args);
-  if (!Array.isArray(parsed) || !parsed.every((word) => typeof word === "string")) throw new Error(`Not a list of strings: ${args}`);
-  return parsed;
-}
-const withoutFlags = (args: string) => args.replace(/^(--\S+\s+)+/, "");
 
 const GLOB: Record<string, string> = { "**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]" };
 /** Whether .dockerignore keeps `file` (a path from the repository root) out of the build context. */
@@ -137,19 +130,7 @@ export class Dockerfile {
   private readonly parents: Map<string, string>;
 
   constructor(readonly file: string) {
-    const source = read(file).split("\n").filter((line) => !/^\s*#/.test(line)).join("\n").replace(/\\\n/g, " ");
-    const workdirs = new Map<string, string>();
-    let [stage, workdir] = ["", "/"];
-    this.instructions = [...source.matchAll(/^\s*([A-Za-z]+)\s+(.*)$/gm)].map(([, keyword = "", rawArgs = ""], index) => {
-      const [upper, args] = [keyword.toUpperCase(), rawArgs.trim()];
-      if (upper === "FROM") {
-        const [image = "", , name] = withoutFlags(args).split(/\s+/);
-        [stage, workdir] = [name ?? image, workdirs.get(image) ?? "/"];
-      }
-      if (upper === "WORKDIR") workdir = path.posix.resolve(workdir, args);
-      workdirs.set(stage, workdir);
-      return { index, keyword: upper, args, stage, workdir };
-    });
+    this.instructions = dockerfileInstructions(read(file));
     const froms = this.instructions.filter((i) => i.keyword === "FROM");
     this.stages = froms.map((i) => i.stage);
     this.parents = new Map(froms.map((i) => [i.stage, withoutFlags(i.args).split(/\s+/)[0] ?? ""]));

@@ -7,5 +7,5 @@ export { CuttableProxy, proxiedDatabase } from "./cuttable-proxy.js";
 export { HOSTILE_CHARACTERS, rawRequest, seededBytes, seededRandom, seededText, UNSTORABLE } from "./hostile.js";
 export { forkService, stopService } from "../service-process.js";
 export { eventually } from "./eventually.js";
-export { freezable, freezableProcess, startPrivatePostgres, startPrivateRedis, type Freezable, type PrivatePostgres, type PrivateRedis } from "./stall.js";
+export { freezable, freezableProcess, reportAnswers, startPrivatePostgres, startPrivateRedis, timedRequest, type Freezable, type PrivatePostgres, type PrivateRedis, type TimedAnswer } from "./stall.js";
 export { startMailCatcher, type CaughtMail, type MailCatcher } from "../mail-catcher.js";

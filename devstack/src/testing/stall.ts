@@ -202,3 +202,30 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     },
   };
 }
+
+/** One request sent during a stall: its status and problem code (status 0: no answer before the test gave up), how long it took. */
+export interface TimedAnswer {
+  what: string;
+  status: number;
+  code: unknown;
+  retryAfter: string | null;
+  ms: number;
+}
+
+/** Sends the request and times its answer; a request the test gives up on (after `giveUpMs`) counts as status 0. */
+export async function timedRequest(what: string, send: (signal: AbortSignal) => Promise<Response>, giveUpMs = 10_000): Promise<TimedAnswer> {
+  const started = performance.now();
+  try {
+    const response = await send(AbortSignal.timeout(giveUpMs));
+    const text = await response.text();
+    const body = (text.startsWith("{") ? JSON.parse(text) : {}) as { code?: unknown };
+    return { what, status: response.status, code: body.code, retryAfter: response.headers.get("retry-after"), ms: Math.round(performance.now() - started) };
+  } catch {
+    return { what, status: 0, code: "no answer", retryAfter: null, ms: Math.round(performance.now() - started) };
+  }
+}
+
+/** Prints the answers of a stall, one line each, for the test's log (RELIABILITY.md quotes them). */
+export function reportAnswers(title: string, answers: readonly TimedAnswer[]): void {
+  process.stderr.write(`${title}:\n${answers.map((a) => `  ${a.what}: ${a.status} ${String(a.code ?? "")} in ${a.ms} ms`).join("\n")}\n`);
+}
