@@ -1,6 +1,7 @@
 // The /healthz peer of `npm run bench:compare`: a bare Express 5 app answering the same JSON,
 // with Express's defaults and nothing else (no logs, no security headers, no CORS).
 import express from "express";
+import "./exit-on-sigterm.js";
 
 const app = express();
 app.get("/healthz", (_req, res) => {

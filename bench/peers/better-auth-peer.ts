@@ -3,6 +3,7 @@ import { betterAuth } from "better-auth";
 import { toNodeHandler } from "better-auth/node";
 import express from "express";
 import { options } from "./better-auth-options.js";
+import "./exit-on-sigterm.js";
 
 const auth = betterAuth(options);
 const app = express();

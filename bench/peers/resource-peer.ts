@@ -5,6 +5,7 @@
 import express, { type RequestHandler } from "express";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
 import pg from "pg";
+import "./exit-on-sigterm.js";
 
 const { PORT, DATABASE_URL, AUTH_ISSUER, AUTH_AUDIENCE } = process.env;
 if (!PORT || !DATABASE_URL || !AUTH_ISSUER || !AUTH_AUDIENCE) throw new Error("Set PORT, DATABASE_URL, AUTH_ISSUER and AUTH_AUDIENCE.");

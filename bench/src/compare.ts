@@ -6,7 +6,7 @@
 // Options (environment): BENCH_DURATION_SECONDS (6), BENCH_WARMUP_SECONDS (2), BENCH_ROUNDS (3),
 // BENCH_CONNECTIONS (32), BENCH_LOAD (wrk when /usr/bin/wrk exists, else autocannon),
 // BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_POSTS (300), BENCH_STDOUT (pipe, or null for /dev/null),
-// BENCH_ROWS (every row, or some: "1,3"), BENCH_PROFILE (1: CPU profiles of our services).
+// BENCH_ROWS (every row, or some: "1,3"), BENCH_PROFILE (1: CPU profiles of our services and the peers).
 import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "@authbridge/devstack";
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   log(`written to ${written.markdown} and ${written.json}`);
   if (options.profile) {
     await Promise.all(processes.map((p) => p.stop()));
-    log(`CPU profiles of our services in ${profiles} (open them in Chrome's DevTools or speedscope)`);
+    log(`CPU profiles of our services and the peers in ${profiles} (open them in Chrome's DevTools or speedscope)`);
   }
 }
 

@@ -21,7 +21,7 @@ export interface BenchOptions {
   stdout: "pipe" | "null";
   /** Only these rows (BENCH_ROWS, e.g. "1,3,4b"); every row when undefined. */
   rows: Set<string> | undefined;
-  /** Write a CPU profile of each of our services (BENCH_PROFILE=1), under artifacts/bench-compare/profiles/. */
+  /** Write a CPU profile of each of our services and peers (BENCH_PROFILE=1), under artifacts/bench-compare/profiles/. */
   profile: boolean;
 }
 
@@ -53,7 +53,7 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
   const unknownRows = [...(rows ?? [])].filter((row) => !(ROWS as readonly string[]).includes(row));
   if (rows && (unknownRows.length > 0 || rows.size === 0)) throw new OptionsError(`BENCH_ROWS must list rows of the table (${ROWS.join(", ")}), separated by commas, but it is "${env.BENCH_ROWS}".`);
   const profile = env.BENCH_PROFILE || "0";
-  if (profile !== "0" && profile !== "1") throw new OptionsError(`BENCH_PROFILE must be 1 (write CPU profiles of our services) or 0, but it is "${profile}".`);
+  if (profile !== "0" && profile !== "1") throw new OptionsError(`BENCH_PROFILE must be 1 (write CPU profiles of our services and the peers) or 0, but it is "${profile}".`);
   return {
     stdout,
     rows,

@@ -53,7 +53,7 @@ export async function startStack(
   dbs: BenchDatabases,
   redis: { url: string; keyPrefix: string } | undefined,
   stdout: "pipe" | "null",
-  /** Flags for our services' node (a CPU profile, BENCH_PROFILE), before the image's own arguments. */
+  /** Flags for every service's and peer's node (a CPU profile, BENCH_PROFILE), before their own arguments. */
   nodeFlags: readonly string[],
   started: (process: ServiceProcess) => void,
   log: (line: string) => void,
@@ -99,7 +99,7 @@ export async function startStack(
   );
   // Peers answer any path once they listen; Express's 404 is enough to know that.
   const peer = (name: string, entry: string, port: number | undefined, env: Record<string, string>) =>
-    track(startProcess({ name, cwd: benchDir, args: [entry], port: port ?? 0, env: { NODE_ENV: "production", ...env }, readyPath: "/", ready200: false, stdout }));
+    track(startProcess({ name, cwd: benchDir, args: [...nodeFlags, entry], port: port ?? 0, env: { NODE_ENV: "production", ...env }, readyPath: "/", ready200: false, stdout }));
   const resourcePeer = await peer("peer 1 (Express + jose + pg)", "dist/peers/resource-peer.js", resourcePeerPort, { DATABASE_URL: dbs.urls.resource, AUTH_ISSUER: authUrl, AUTH_AUDIENCE: audience });
   const betterAuthEnv = { DATABASE_URL: dbs.urls.betterAuth, BETTER_AUTH_URL: `http://127.0.0.1:${betterAuthPort}`, BETTER_AUTH_SECRET: secret() };
   await runScript(benchDir, "dist/peers/better-auth-migrate.js", { NODE_ENV: "production", ...betterAuthEnv });
