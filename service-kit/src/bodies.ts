@@ -5,6 +5,7 @@
 import { isUtf8 } from "node:buffer";
 import express, { type RequestHandler } from "express";
 import { HttpProblem } from "./problem.js";
+import { sequence } from "./sequence.js";
 
 /**
  * The body handlers of an API, as one middleware that steps aside at once for
@@ -16,19 +17,10 @@ import { HttpProblem } from "./problem.js";
  * app.use("/api", requestBodies(acceptBodies(["application/json"]), ...jsonBody(64 * 1024)));
  */
 export function requestBodies(...handlers: RequestHandler[]): RequestHandler {
+  const parse = sequence(...handlers);
   return (req, res, next) => {
-    if (req.headers["transfer-encoding"] === undefined && req.headers["content-length"] === undefined) {
-      next();
-      return;
-    }
-    let index = 0;
-    const step = (error?: unknown): void => {
-      const handler = handlers[index];
-      index += 1;
-      if (error !== undefined || !handler) next(error);
-      else void handler(req, res, step);
-    };
-    step();
+    if (req.headers["transfer-encoding"] === undefined && req.headers["content-length"] === undefined) next();
+    else parse(req, res, next);
   };
 }
 

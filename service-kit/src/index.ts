@@ -1,5 +1,6 @@
-export { createBaseApp, requestDeadline, type BaseAppOptions } from "./app-base.js";
+export { createBaseApp, type BaseAppOptions } from "./app-base.js";
 export { acceptBodies, formBody, jsonBody, requestBodies } from "./bodies.js";
+export { sequence } from "./sequence.js";
 export { databaseUnavailable, databaseUnavailableProblem, isDatabaseUnavailable } from "./database-errors.js";
 export { ConfigError, flag, httpUrl, integer, list, logLevel, optionalRedisUrl, origins, parseEnv, parseTrustProxy, postgresUrl, redisKeyPrefix } from "./config.js";
 export { answersWithin, healthRoutes, type HealthOptions } from "./health.js";

@@ -4,6 +4,7 @@
 // field that could hold a secret is redacted wherever it appears.
 import { randomUUID } from "node:crypto";
 import { pino, type Logger } from "pino";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
 
 export const REDACTED_PATHS = [
@@ -54,8 +55,17 @@ export function createLogger(service: string, level: string, destination?: pino.
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     serializers: { err: serializeError },
   };
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  const stream = destination ?? pino.destination({ dest: 1, sync: false });
+  const logger = pino(options, stream);
+  rawLines.set(logger, { stream, bindings: `,"service":${JSON.stringify(service)}` });
+  return logger;
 }
+
+/**
+ * Where a logger made by createLogger writes, and the fields it adds to every
+ * line: requestLog writes its lines there itself, in the logger's format.
+ */
+const rawLines = new WeakMap<Logger, { stream: pino.DestinationStream; bindings: string }>();
 
 /** The request path without its query string, and without the token of a reset-password link. */
 export function pathOnly(url: string | undefined): string {
@@ -70,6 +80,17 @@ declare module "node:http" {
   }
 }
 
+/** What a request's log line needs from its start: kept on the response until it closes. */
+const LINE = Symbol("authbridge.requestLine");
+
+interface LineStart {
+  started: number;
+  /** Read at the start: once the socket is closed, Node can no longer say. */
+  remoteAddress: string | undefined;
+}
+
+type Tracked = ServerResponse & { [LINE]?: LineStart };
+
 /**
  * One log line per request, when its response is finished or the connection
  * closed before it could be: id, method, path (no query string), client
@@ -77,28 +98,92 @@ declare module "node:http" {
  * request is read, so no header or body can leak into a line. The lines are
  * built from those fields alone and logged without the redaction pass the
  * service's other lines go through.
+ *
+ * `begin` gives the request its id (also sent back as X-Request-Id) at its
+ * start; `end` writes its line from its response's 'close'. Split so that the
+ * base app's one 'close' listener (app-base.ts) can end the line and the
+ * request's deadline together.
  */
-export function requestLogger(logger: Logger): RequestHandler {
+export function requestLog(logger: Logger): { begin(req: IncomingMessage, res: ServerResponse): void; end(res: ServerResponse): void } {
   const lines = logger.child({}, { redact: [] });
-  return (req, res, next) => {
-    const started = performance.now();
-    const remoteAddress = req.socket.remoteAddress;
-    const id = randomUUID();
-    req.id = id;
-    res.setHeader("x-request-id", id);
-    res.once("close", () => {
-      const statusCode = res.statusCode;
+  // A logger made by createLogger gets its lines written directly (requestLine); any other, through pino.
+  const raw = rawLines.get(logger);
+  return {
+    begin(req, res) {
+      const id = randomUUID();
+      req.id = id;
+      res.setHeader("x-request-id", id);
+      (res as Tracked)[LINE] = { started: performance.now(), remoteAddress: req.socket.remoteAddress };
+    },
+    end(res) {
+      const start = (res as Tracked)[LINE];
+      if (!start) return;
+      const req = res.req as IncomingMessage & { originalUrl?: string };
       const finished = res.writableFinished;
-      const path = pathOnly(req.originalUrl);
-      const line = {
-        req: { id, method: req.method, path, remoteAddress, userAgent: req.headers["user-agent"] },
-        res: { statusCode: finished ? statusCode : undefined },
-        responseTime: Math.round(performance.now() - started),
+      const level = !finished || res.statusCode >= 500 ? "error" : "info";
+      if (!lines.isLevelEnabled(level)) return;
+      const path = pathOnly(req.originalUrl ?? req.url);
+      const fields: RequestLineFields = {
+        id: req.id ?? "",
+        method: req.method ?? "",
+        path,
+        remoteAddress: start.remoteAddress,
+        userAgent: req.headers["user-agent"],
+        statusCode: finished ? res.statusCode : undefined,
+        responseTime: Math.round(performance.now() - start.started),
       };
-      const message = `${req.method} ${path} ${finished ? statusCode : "aborted"}`;
-      if (!finished || statusCode >= 500) lines.error(line, message);
-      else lines.info(line, message);
-    });
+      const message = `${fields.method} ${path} ${finished ? res.statusCode : "aborted"}`;
+      if (raw) raw.stream.write(requestLine(lines.levels.values[level] ?? 30, Date.now(), raw.bindings, fields, message));
+      else lines[level](pinoFields(fields), message);
+    },
+  };
+}
+
+interface RequestLineFields {
+  id: string;
+  method: string;
+  path: string;
+  remoteAddress: string | undefined;
+  userAgent: string | undefined;
+  /** Undefined when the client left before the answer. */
+  statusCode: number | undefined;
+  responseTime: number;
+}
+
+/** The fields as the object pino logs (an undefined field is left out of the line). */
+function pinoFields(fields: RequestLineFields) {
+  return {
+    req: { id: fields.id, method: fields.method, path: fields.path, remoteAddress: fields.remoteAddress, userAgent: fields.userAgent },
+    res: { statusCode: fields.statusCode },
+    responseTime: fields.responseTime,
+  };
+}
+
+const quoted = JSON.stringify;
+
+/**
+ * The line pino writes for `pinoFields(fields)` and `message` at `level`
+ * (test/logger.test.ts holds the two to the same text), built directly: a
+ * request's line is written on every request, and pino's general path (its
+ * serializers, hooks and stringifier for any object) costs more than the rest
+ * of a short request's logging.
+ */
+export function requestLine(level: number, time: number, bindings: string, fields: RequestLineFields, message: string): string {
+  const remoteAddress = fields.remoteAddress === undefined ? "" : `,"remoteAddress":${quoted(fields.remoteAddress)}`;
+  const userAgent = fields.userAgent === undefined ? "" : `,"userAgent":${quoted(fields.userAgent)}`;
+  const status = fields.statusCode === undefined ? "" : `"statusCode":${fields.statusCode}`;
+  return `{"level":${level},"time":${time}${bindings},"req":{"id":${quoted(fields.id)},"method":${quoted(fields.method)},"path":${quoted(fields.path)}${remoteAddress}${userAgent}},"res":{${status}},"responseTime":${fields.responseTime},"msg":${quoted(message)}}\n`;
+}
+
+/** requestLog as a middleware of its own, for an app that is not built on createBaseApp. */
+export function requestLogger(logger: Logger): RequestHandler {
+  const log = requestLog(logger);
+  function ended(this: ServerResponse): void {
+    log.end(this);
+  }
+  return (req, res, next) => {
+    log.begin(req, res);
+    res.on("close", ended);
     next();
   };
 }

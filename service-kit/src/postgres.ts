@@ -77,8 +77,45 @@ export interface Database<Prisma> {
 const TIMESTAMP_OID = 1114;
 const types = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === TIMESTAMP_OID && format !== "binary" ? (value: string) => new Date(`${value.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === TIMESTAMP_OID && format !== "binary" ? parseUtcTimestamp : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
+
+const digitsAt = (text: string, start: number, count: number): number => {
+  let value = 0;
+  for (let index = start; index < start + count; index += 1) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+};
+
+/**
+ * A `timestamp` column's text (PostgreSQL's ISO output, "2026-12-07
+ * 02:18:17.123456") as the UTC instant it holds. The usual shape is read digit
+ * by digit, without building strings on the way (a page of posts has dozens of
+ * timestamps); anything else (BC, a year before 100 or after 9999, infinity)
+ * goes through the Date parser, as every value did before.
+ */
+export function parseUtcTimestamp(text: string): Date {
+  const length = text.length;
+  if (length >= 19 && length <= 26 && text[4] === "-" && text[7] === "-" && text[10] === " " && text[13] === ":" && text[16] === ":" && (length === 19 || (length > 20 && text[19] === "."))) {
+    const year = digitsAt(text, 0, 4);
+    const month = digitsAt(text, 5, 2);
+    const day = digitsAt(text, 8, 2);
+    const hour = digitsAt(text, 11, 2);
+    const minute = digitsAt(text, 14, 2);
+    const second = digitsAt(text, 17, 2);
+    // Milliseconds: the first three digits of the fraction (the Date parser truncates the same way).
+    const milliseconds = length === 19 ? 0 : digitsAt(text, 20, Math.min(3, length - 20)) * 10 ** Math.max(0, 23 - length);
+    const beyond = length > 23 ? digitsAt(text, 23, length - 23) : 0;
+    // NaN fails every comparison, so a non-digit anywhere falls through too.
+    if (year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59 && milliseconds >= 0 && beyond >= 0) {
+      return new Date(Date.UTC(year, month - 1, day, hour, minute, second, milliseconds));
+    }
+  }
+  return new Date(`${text.replace(" ", "T")}Z`);
+}
 
 const ping = prepared<{ one: number }>("ping", "SELECT 1 AS one");
 
