@@ -9,7 +9,7 @@ import type { ResourceServiceConfig } from "./config.js";
 import type { Database } from "./db.js";
 import { authMetrics } from "./http/auth-metrics.js";
 import { authProblems } from "./http/auth-problems.js";
-import { featureRouter } from "./http/operations.js";
+import { mountFeature } from "./http/operations.js";
 import { features } from "./features.js";
 import { openApiRoute } from "./openapi/router.js";
 import { moderationRepository } from "./moderation/repository.js";
@@ -53,9 +53,10 @@ export function createApp({ config, db, verifier, logger, isShuttingDown }: AppP
   const postRecords = postRepository(db);
   const posts = postService(postRecords, users);
   const moderation = moderationService(moderationRepository(db), postRecords);
-  app.use("/api", requestBodies(acceptBodies(["application/json"]), ...jsonBody(BODY_LIMIT)));
+  // Read by the operations that take a body, in their route (http/operations.ts).
+  const bodies = requestBodies(acceptBodies(["application/json"]), ...jsonBody(BODY_LIMIT));
   const requirements = { verifiedEmailForWrites: config.auth.requireVerifiedEmailForWrites };
-  for (const feature of features) app.use(feature.path, featureRouter(feature, { posts, users, moderation }, authenticators, requirements));
+  for (const feature of features) mountFeature(app, feature, { posts, users, moderation }, { authenticators, bodies, requirements });
 
   app.use(notFound);
   app.use(errorHandler(logger, [authProblems(config.auth.realm), databaseUnavailable]));

@@ -52,6 +52,23 @@ describe("caching headers", () => {
       expect({ path, status: response.status }).toEqual({ path, status: 200 });
       expectPrivate(response);
       expectVaries(response);
+      // Nobody may keep it, so nothing can revalidate it: no ETag is computed (http/send.ts).
+      expect({ path, etag: response.headers.get("etag") }).toEqual({ path, etag: null });
+    }
+  });
+
+  it("answers HEAD with GET's status and headers, and no body", async () => {
+    for (const [path, token] of [
+      [`/api/v1/posts/${publicPost.id}`, undefined],
+      [`/api/v1/posts/${publicPost.id}`, alice],
+      ["/api/v1/posts", alice],
+    ] as const) {
+      const get = await call(pair.api, path, { token });
+      const head = await call(pair.api, path, { token, method: "HEAD" });
+      const headersOf = (response: Response) =>
+        Object.fromEntries(["cache-control", "vary", "content-type", "content-length", "etag"].map((name) => [name, response.headers.get(name)]));
+      expect({ path, status: head.status, headers: headersOf(head) }).toEqual({ path, status: get.status, headers: headersOf(get) });
+      expect(await head.text()).toBe("");
     }
   });
 

@@ -99,6 +99,19 @@ describe("posts: ownership, visibility, validation, pagination", () => {
     await expectProblem(text, 415, "unsupported_media_type");
   });
 
+  it("reads a body only where an operation takes one: before the token is checked there, ignored elsewhere", async () => {
+    const textBody = (path: string, method: string, token?: string) =>
+      fetch(`${pair.api.url}${path}`, { method, headers: { "content-type": "text/plain", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: "hi" });
+    await expectProblem(await textBody("/api/v1/posts", "POST"), 415, "unsupported_media_type");
+    await expectProblem(await textBody(`/api/v1/posts/${alicePublic.id}`, "PATCH"), 415, "unsupported_media_type");
+    await expectProblem(await textBody("/api/v1/nothing-here", "POST", alice), 404, "not_found");
+    const oversized = await fetch(`${pair.api.url}/api/v1/nothing-here`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ body: "x".repeat(100_000) }) });
+    await expectProblem(oversized, 404, "not_found");
+    const doomed = await create(alice, { title: "Doomed", body: "b" });
+    expect((await textBody(`/api/v1/posts/${doomed.id}`, "DELETE", alice)).status).toBe(204);
+    expect((await call(pair.api, `/api/v1/posts/${doomed.id}`)).status).toBe(404);
+  });
+
   it("answers ids that are not UUIDs or do not exist with 404", async () => {
     for (const id of ["1", "not-a-uuid", "00000000-0000-7000-8000-000000000000"]) {
       await expectProblem(await call(pair.api, `/api/v1/posts/${id}`, { token: alice }), 404, "not_found");

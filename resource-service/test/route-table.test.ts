@@ -4,10 +4,12 @@ import { describe, expect, it } from "@jest/globals";
 import { createVerifier } from "@authbridge/verifier";
 import { optionalAuth, requireAuth } from "@authbridge/verifier/express";
 import { z } from "zod";
-import { feature, featureRouter, type Feature } from "../src/http/operations.js";
+import express from "express";
+import { feature, mountFeature, type Feature } from "../src/http/operations.js";
 
 const verifier = createVerifier({ issuer: "http://127.0.0.1:9", audience: "http://localhost:4001" });
-const authenticators = { required: requireAuth(verifier), optional: optionalAuth(verifier) };
+const context = { authenticators: { required: requireAuth(verifier), optional: optionalAuth(verifier) }, bodies: express.json() };
+const mount = (thing: Feature<undefined>) => mountFeature(express(), thing, undefined, context);
 
 function featureWith(path: string, params?: z.ZodObject<Record<string, z.ZodString>>): Feature<undefined> {
   return feature<undefined>({
@@ -32,8 +34,8 @@ function featureWith(path: string, params?: z.ZodObject<Record<string, z.ZodStri
 
 describe("the route table", () => {
   it("builds a route whose params are exactly its path's", () => {
-    expect(() => featureRouter(featureWith("/:id", z.object({ id: z.string() })), undefined, authenticators)).not.toThrow();
-    expect(() => featureRouter(featureWith("/"), undefined, authenticators)).not.toThrow();
+    expect(() => mount(featureWith("/:id", z.object({ id: z.string() })))).not.toThrow();
+    expect(() => mount(featureWith("/"))).not.toThrow();
   });
 
   it.each([
@@ -43,7 +45,7 @@ describe("the route table", () => {
     ["a wildcard", "/*rest", z.object({ rest: z.string() }), /only plain :name parameters/],
     ["an optional segment", "{/:id}", z.object({ id: z.string() }), /only plain :name parameters/],
   ])("refuses %s, naming the operation", (_label, path, params, message) => {
-    expect(() => featureRouter(featureWith(path, params), undefined, authenticators)).toThrow(message);
-    expect(() => featureRouter(featureWith(path, params), undefined, authenticators)).toThrow(/^getThing \(\/api\/v1\/things/);
+    expect(() => mount(featureWith(path, params))).toThrow(message);
+    expect(() => mount(featureWith(path, params))).toThrow(/^getThing \(\/api\/v1\/things/);
   });
 });

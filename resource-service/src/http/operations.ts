@@ -3,18 +3,22 @@
 // can answer, and the handler), and both the Express router (here) and the
 // OpenAPI document (openapi/document.ts) are built from that declaration.
 //
-// Everything is decided when the router is built. Per request a route runs
-// its auth middleware (with the caching policy of its auth mode, http/cache.ts),
-// then its handler: validation only for the query and body it declares, then
-// the handler, then the answer encoded by the declared response schema
-// (encode.ts: compiled from it once, not validated again).
+// Everything is decided when the routes are added. Per request a route runs,
+// as one middleware, its body parsers (if it takes a body), its auth
+// middleware (with the caching policy of its auth mode, http/cache.ts), its
+// checks, then its handler: validation only for the query and body it
+// declares, then the handler, then the answer encoded by the declared
+// response schema (encode.ts: compiled from it once, not validated again) and
+// sent (send.ts).
 import type { Principal } from "@authbridge/verifier";
 import { requireRole } from "@authbridge/verifier/express";
-import { Router, type Request, type RequestHandler, type Response } from "express";
+import { sequence } from "@authbridge/service-kit";
+import type { Express, Request, RequestHandler, Response } from "express";
 import { z } from "zod";
 import { answersByCaller, privateAnswers } from "./cache.js";
 import { caller } from "./caller.js";
 import { encoderOf } from "./encode.js";
+import { sendJson } from "./send.js";
 import type { ProblemCode } from "./problems.js";
 import { validate } from "./validation.js";
 import { isWrite, requireVerifiedEmail } from "./verified-email.js";
@@ -175,23 +179,34 @@ export interface CallerRequirements {
   verifiedEmailForWrites: boolean;
 }
 
-/** The router of `feature`, to mount at `feature.path`; its handlers call `services`. */
-export function featureRouter<Services>(
-  feature: Feature<Services>,
-  services: Services,
-  authenticators: Authenticators,
-  requirements: CallerRequirements = { verifiedEmailForWrites: false },
-): Router {
-  const router = Router();
+/** What every route runs around its own work. */
+export interface RouteContext {
+  /** Authenticates callers, per auth mode. */
+  authenticators: Authenticators;
+  /** Reads a request's body (service-kit's requestBodies), for the operations that take one. */
+  bodies: RequestHandler;
+  requirements?: CallerRequirements;
+}
+
+/**
+ * Adds `feature`'s routes to `app`, at `feature.path` followed by each
+ * operation's path. Each route is one layer in Express's router: its body
+ * parsers (if it takes a body), auth (with its caching policy), checks and
+ * handler run as one middleware (service-kit's sequence), not as a router of
+ * their own.
+ */
+export function mountFeature<Services>(app: Express, feature: Feature<Services>, services: Services, { authenticators, bodies, requirements = { verifiedEmailForWrites: false } }: RouteContext): void {
   const authMiddleware = authMiddlewareOf(authenticators);
   for (const operation of feature.operations) {
     checkParams(feature, operation);
     const { roles } = operation;
     if (roles && operation.auth !== "required") throw new Error(`${operation.operationId} names roles, so its auth must be "required".`);
     const checks = [...(roles ? [requireRole(...roles)] : []), ...(requirements.verifiedEmailForWrites && isWrite(operation) ? [requireVerifiedEmail] : [])];
-    router[operation.method](operation.path, authMiddleware[operation.auth], ...checks, handlerOf(operation, services));
+    const path = operation.path === "/" ? feature.path : `${feature.path}${operation.path}`;
+    // Only an operation that takes a body reads one; any other ignores a body sent to it (Node discards it).
+    const reads = operation.body ? [bodies] : [];
+    app[operation.method](path, sequence(...reads, authMiddleware[operation.auth], ...checks, handlerOf(feature, operation, services)));
   }
-  return router;
 }
 
 /** Each auth mode's middleware, with the caching policy that goes with it (http/cache.ts). */
@@ -199,10 +214,10 @@ function authMiddlewareOf({ required, optional }: Authenticators): Record<Auth, 
   return { required: privateAnswers(required), optional: answersByCaller(optional) };
 }
 
-function handlerOf<Services>(operation: Operation<Services>, services: Services): RequestHandler {
+function handlerOf<Services>(feature: Feature<Services>, operation: Operation<Services>, services: Services): RequestHandler {
   const { auth, query, body, success } = operation;
   const callerOf = auth === "required" ? caller : (req: Request) => req.auth;
-  const answer = answerOf(success);
+  const answer = answerOf(feature.path, success);
   return async (req, res) => {
     const input = {
       caller: callerOf(req),
@@ -215,7 +230,7 @@ function handlerOf<Services>(operation: Operation<Services>, services: Services)
   };
 }
 
-function answerOf({ status, schema, location }: Answer): (req: Request, res: Response, result: unknown) => void {
+function answerOf(featurePath: string, { status, schema, location }: Answer): (req: Request, res: Response, result: unknown) => void {
   if (!schema) {
     return (_req, res) => {
       res.status(status).end();
@@ -223,8 +238,8 @@ function answerOf({ status, schema, location }: Answer): (req: Request, res: Res
   }
   const encode = encoderOf(schema);
   return (req, res, result) => {
-    if (location) res.location(`${req.baseUrl}/${location.path(result)}`);
-    res.status(status).json(encode(result));
+    if (location) res.location(`${featurePath}/${location.path(result)}`);
+    sendJson(req, res, status, encode(result));
   };
 }
 

@@ -30,8 +30,8 @@ export interface ListFilter {
   limit: number;
 }
 
-// Prisma stores DateTime as timestamp(3) without time zone, in UTC.
-const COLUMNS = `id, "authorId", title, body, visibility, "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt", "hiddenAt" AT TIME ZONE 'UTC' AS "hiddenAt", "hiddenReason"`;
+// Prisma stores DateTime as timestamp(3) without time zone, in UTC; the pool reads such columns as UTC (service-kit's postgres.ts).
+const COLUMNS = `id, "authorId", title, body, visibility, "createdAt", "updatedAt", "hiddenAt", "hiddenReason"`;
 
 const findById = prepared<PostRecord>("posts.find", `SELECT ${COLUMNS} FROM posts WHERE id = $1`);
 

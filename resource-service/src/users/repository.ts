@@ -21,7 +21,7 @@ export class HandleTakenError extends Error {
 
 const findById = prepared<UserRecord>(
   "users.find",
-  `SELECT id, email, name, handle, "displayName", bio, "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt" FROM users WHERE id = $1`,
+  `SELECT id, email, name, handle, "displayName", bio, "createdAt", "updatedAt" FROM users WHERE id = $1`,
 );
 
 const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === "P2002";
