@@ -6,6 +6,7 @@
 // by instruction: where each file in an image comes from (the build context,
 // a build, an install), which stage runs what, as which user.
 import { describe, expect, it } from "@jest/globals";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
@@ -294,7 +295,8 @@ export function describeImage(workspace: string): void {
     it("is multi-stage; its final stage runs the workspace's compiled main (its ./server entry point), built from an existing source", () => {
       expect(dockerfile.stages.length).toBeGreaterThanOrEqual(2);
       const cmd = dockerfile.last(final, "CMD");
-      const [program, script = ""] = words(cmd?.args ?? "[]");
+      const [program, ...args] = words(cmd?.args ?? "[]");
+      const script = args.find((arg) => !arg.startsWith("-")) ?? "";
       expect(program).toBe("node");
       const entry = path.posix.resolve(cmd?.workdir ?? "/", script);
       expect(entry).toBe(path.posix.join(APP_DIR, workspace, pkg.main ?? "index.js"));
@@ -305,6 +307,16 @@ export function describeImage(workspace: string): void {
       const { rootDir, outDir } = buildDirs(workspace);
       const source = path.posix.join(workspace, rootDir, path.posix.relative(path.posix.join(APP_DIR, workspace, outDir), entry)).replace(/\.js$/, ".ts");
       expectEvery("missing entry point sources", [source], exists);
+    });
+
+    it("starts node with flags and NODE_OPTIONS this Node accepts (the image's node is the same major version)", () => {
+      const [, ...args] = words(dockerfile.last(final, "CMD")?.args ?? "[]");
+      const flags = args.slice(0, args.findIndex((arg) => !arg.startsWith("-")));
+      const nodeOptions = /\bNODE_OPTIONS="([^"]*)"/.exec(dockerfile.last(final, "ENV")?.args ?? "")?.[1] ?? "";
+      const imageMajor = /\bNODE_IMAGE=node:(\d+)/.exec(dockerfile.instructions.find((i) => i.keyword === "ARG" && i.args.startsWith("NODE_IMAGE="))?.args ?? "")?.[1];
+      expect({ imageMajor }).toEqual({ imageMajor: process.versions.node.split(".")[0] });
+      const run = spawnSync(process.execPath, [...flags, "-e", "0"], { env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions }, encoding: "utf8" });
+      expect({ flags, nodeOptions, status: run.status, stderr: run.stderr }).toEqual({ flags, nodeOptions, status: 0, stderr: "" });
     });
 
     it("exposes the service's port (its config's default, ENV PORT, published and health-checked by compose), with a liveness HEALTHCHECK", () => {
