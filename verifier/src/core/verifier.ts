@@ -361,6 +361,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
   function authenticate(source: TokenSource, options?: AuthenticateOptions & { optional?: false }): Principal | Promise<Principal>;
   function authenticate(source: TokenSource, options: AuthenticateOptions): Principal | undefined | Promise<Principal | undefined>;
   function authenticate(source: TokenSource, options?: AuthenticateOptions): Principal | undefined | Promise<Principal> {
+    // The usual anonymous request to an optional route, answered without building (and
+    // catching) a TokenMissingError: an error's stack trace costs more than the rest of this.
+    if (options?.optional === true && source.authorization.length === 0 && source.queryToken !== true) return undefined;
     let token: string;
     try {
       token = extractBearerToken(source);
