@@ -20,7 +20,7 @@ export const PUBLIC_REVALIDATED = "public, no-cache";
 /** requireAuth, with its answers marked no-store. */
 export function privateAnswers(requireAuth: RequestHandler): RequestHandler {
   return (req, res, next) => {
-    res.set("Cache-Control", PRIVATE);
+    res.setHeader("cache-control", PRIVATE);
     requireAuth(req, res, next);
   };
 }
@@ -28,9 +28,11 @@ export function privateAnswers(requireAuth: RequestHandler): RequestHandler {
 /** optionalAuth, with its answers varying on Authorization: no-store for a caller, public (revalidated) for anonymous requests. */
 export function answersByCaller(optionalAuth: RequestHandler): RequestHandler {
   return (req, res, next) => {
-    res.vary("Authorization");
+    // Appended to a Vary set before (CORS's Origin); set directly otherwise, as on most requests.
+    if (res.getHeader("vary") === undefined) res.setHeader("vary", "Authorization");
+    else res.vary("Authorization");
     optionalAuth(req, res, (error?: unknown) => {
-      res.set("Cache-Control", req.auth ? PRIVATE : PUBLIC_REVALIDATED);
+      res.setHeader("cache-control", req.auth ? PRIVATE : PUBLIC_REVALIDATED);
       next(error);
     });
   };
