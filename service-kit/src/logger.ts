@@ -168,7 +168,7 @@ const quoted = JSON.stringify;
  * serializers, hooks and stringifier for any object) costs more than the rest
  * of a short request's logging.
  */
-export function requestLine(level: number, time: number, bindings: string, fields: RequestLineFields, message: string): string {
+function requestLine(level: number, time: number, bindings: string, fields: RequestLineFields, message: string): string {
   const remoteAddress = fields.remoteAddress === undefined ? "" : `,"remoteAddress":${quoted(fields.remoteAddress)}`;
   const userAgent = fields.userAgent === undefined ? "" : `,"userAgent":${quoted(fields.userAgent)}`;
   const status = fields.statusCode === undefined ? "" : `"statusCode":${fields.statusCode}`;
