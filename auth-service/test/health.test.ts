@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { createTestDatabase, proxiedDatabase, type CuttableProxy, type TestDatabase } from "@authbridge/devstack/testing";
+import { createTestDatabase, endConnections, proxiedDatabase, type CuttableProxy, type TestDatabase } from "@authbridge/devstack/testing";
 import { Browser, expectProblem, startAuthService, type RunningAuthService } from "./helpers.js";
 
 describe("health and readiness", () => {
@@ -26,6 +26,14 @@ describe("health and readiness", () => {
     const ready = await fetch(`${running.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: "ready" });
+  });
+
+  it("survives PostgreSQL ending its idle connections (a restart, a failover, an idle timeout), and serves on new ones", async () => {
+    expect((await fetch(`${running.url}/readyz`)).status).toBe(200);
+    expect(await endConnections(database)).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await fetch(`${running.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${running.url}/api/auth/jwks`)).status).toBe(200);
   });
 
   it("stays live but is not ready while the database is down, and recovers without a restart", async () => {

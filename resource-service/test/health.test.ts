@@ -1,4 +1,4 @@
-import { createTestDatabase, proxiedDatabase, type CuttableProxy, type TestDatabase } from "@authbridge/devstack/testing";
+import { createTestDatabase, endConnections, proxiedDatabase, type CuttableProxy, type TestDatabase } from "@authbridge/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { startTestIssuer, type TestIssuer } from "@authbridge/verifier/testing";
 import { AUDIENCE, call, expectProblem, startResourceService, type RunningResourceService } from "./helpers.js";
@@ -26,6 +26,14 @@ describe("health, readiness and a database outage", () => {
   it("is live and ready while the database answers", async () => {
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${api.url}/readyz`)).json()).toEqual({ status: "ready" });
+  });
+
+  it("survives PostgreSQL ending its idle connections (a restart, a failover, an idle timeout), and serves on new ones", async () => {
+    expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
+    expect(await endConnections(database)).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
+    expect((await call(api, `/api/v1/users/nobody`)).status).toBe(404);
   });
 
   it("answers 503 problem+json (readiness and API, no internals) while the database is down, and recovers without a restart", async () => {

@@ -187,6 +187,12 @@ class DeadlinePool extends pg.Pool {
     private readonly report: (error: unknown) => void,
   ) {
     super({ ...config, Client: deadlineClient(report) });
+    // An idle connection that PostgreSQL ends (a restart, a failover, pg_terminate_backend,
+    // an idle timeout on the server or a proxy) is an 'error' of the pool, after pg-pool has
+    // dropped that connection; unheard, it would crash the process. The next query opens a
+    // new connection, and a database that is really gone shows in readiness and in the
+    // requests that need it (503 database_unavailable).
+    this.on("error", () => undefined);
   }
 
   override connect(...args: any[]): any {

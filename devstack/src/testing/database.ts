@@ -1,5 +1,6 @@
 // A database of its own for one test suite, cloned from the migrated template.
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { withDatabase } from "../databases.js";
 import { dropDatabase, ensureDatabase } from "../migrations.js";
 import { ADMIN_URL_ENV, templateEnv } from "./global-setup.js";
@@ -29,4 +30,19 @@ export async function createTestDatabase(service: string): Promise<TestDatabase>
   const name = `authbridge_test_${service.replace(/\W/g, "_")}_${randomBytes(5).toString("hex")}`;
   await ensureDatabase(adminUrl, name, template);
   return { url: withDatabase(adminUrl, name), adminUrl, name, drop: () => dropDatabase(adminUrl, name) };
+}
+
+/**
+ * Ends every connection to `database` from the server's side, as a PostgreSQL restart, a
+ * failover or an idle timeout would; resolves with how many it ended.
+ */
+export async function endConnections(database: Pick<TestDatabase, "adminUrl" | "name">): Promise<number> {
+  const admin = new pg.Client({ connectionString: database.adminUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database.name]);
+    return rows.length;
+  } finally {
+    await admin.end();
+  }
 }

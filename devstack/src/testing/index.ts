@@ -1,4 +1,4 @@
-export { createTestDatabase, type TestDatabase } from "./database.js";
+export { createTestDatabase, endConnections, type TestDatabase } from "./database.js";
 export { configErrorMessage, expectProblem, freePort } from "./http.js";
 export { memoryLog } from "./logs.js";
 export { metricsDelta, metricValue, parseMetrics, scrapeMetrics, type Sample } from "./metrics.js";
