@@ -28,9 +28,7 @@ export function privateAnswers(requireAuth: RequestHandler): RequestHandler {
 /** optionalAuth, with its answers varying on Authorization: no-store for a caller, public (revalidated) for anonymous requests. */
 export function answersByCaller(optionalAuth: RequestHandler): RequestHandler {
   return (req, res, next) => {
-    // Appended to a Vary set before (CORS's Origin); set directly otherwise, as on most requests.
-    if (res.getHeader("vary") === undefined) res.setHeader("vary", "Authorization");
-    else res.vary("Authorization");
+    res.vary("Authorization");
     optionalAuth(req, res, (error?: unknown) => {
       res.setHeader("cache-control", req.auth ? PRIVATE : PUBLIC_REVALIDATED);
       next(error);
