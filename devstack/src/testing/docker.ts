@@ -12,7 +12,10 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import { parse } from "yaml";
 import { repoRoot as root } from "../databases.js";
-import { dockerfileInstructions, withoutFlags, words, type Instruction } from "../dockerfile.js";
+import { dockerfileInstructions, envPairs, withoutFlags, words, type Instruction } from "../dockerfile.js";
+
+/** The malloc settings glibc takes from the environment (its manual, "Memory Allocation Tunables"). */
+const GLIBC_MALLOC_VARIABLES = new Set(["MALLOC_ARENA_MAX", "MALLOC_ARENA_TEST", "MALLOC_MMAP_MAX_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_PERTURB_", "MALLOC_TOP_PAD_", "MALLOC_TRIM_THRESHOLD_"]);
 
 export { words, type Instruction };
 
@@ -317,6 +320,15 @@ export function describeImage(workspace: string): void {
       expect({ imageMajor }).toEqual({ imageMajor: process.versions.node.split(".")[0] });
       const run = spawnSync(process.execPath, [...flags, "-e", "0"], { env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions }, encoding: "utf8" });
       expect({ flags, nodeOptions, status: run.status, stderr: run.stderr }).toEqual({ flags, nodeOptions, status: 0, stderr: "" });
+    });
+
+    it("tunes malloc only through variables glibc reads, with whole numbers, on a glibc base image", () => {
+      // glibc ignores a misspelt name (most end in an underscore), and Alpine's musl all of them.
+      const malloc = dockerfile.instructions.filter((i) => i.stage === final && i.keyword === "ENV").flatMap((i) => envPairs(i.args)).filter(([name]) => name.startsWith("MALLOC_"));
+      const unread = malloc.filter(([name, value]) => !GLIBC_MALLOC_VARIABLES.has(name) || !/^\d+$/.test(value));
+      expect({ unread }).toEqual({ unread: [] });
+      const base = dockerfile.instructions.find((i) => i.keyword === "ARG" && i.args.startsWith("NODE_IMAGE="))?.args ?? "";
+      if (malloc.length > 0) expect({ base, musl: /alpine/i.test(base) }).toEqual({ base, musl: false });
     });
 
     it("exposes the service's port (its config's default, ENV PORT, published and health-checked by compose), with a liveness HEALTHCHECK", () => {
