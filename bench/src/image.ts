@@ -3,7 +3,7 @@
 // on 127.0.0.1), so a runtime setting changed in the Dockerfile (NODE_OPTIONS, say) is
 // what the benchmark measures.
 import { readFileSync } from "node:fs";
-import { dockerfileInstructions, envPairs, words } from "@authbridge/devstack/dockerfile";
+import { dockerfileInstructions, finalRuntime } from "@authbridge/devstack/dockerfile";
 
 export interface ImageRuntime {
   /** The final stage's ENV, in order, later values winning. */
@@ -13,12 +13,8 @@ export interface ImageRuntime {
 }
 
 export function imageRuntime(dockerfile: string): ImageRuntime {
-  const instructions = dockerfileInstructions(readFileSync(dockerfile, "utf8"));
-  const finalStage = instructions.at(-1)?.stage;
-  const ofFinal = (keyword: string) => instructions.filter((i) => i.stage === finalStage && i.keyword === keyword);
-  const env = Object.fromEntries(ofFinal("ENV").flatMap((i) => envPairs(i.args)));
-  const cmd = ofFinal("CMD").at(-1)?.args ?? "";
-  const command = cmd.startsWith("[") ? words(cmd) : [];
-  if (command[0] !== "node" || command.length < 2) throw new Error(`${dockerfile}: the final stage's CMD must be \`["node", ...]\` in exec form, but it is \`${cmd}\`.`);
-  return { env, command };
+  const runtime = finalRuntime(dockerfileInstructions(readFileSync(dockerfile, "utf8")));
+  const [program] = runtime.command;
+  if (program !== "node" || runtime.command.length < 2) throw new Error(`${dockerfile}: the final stage's CMD must be \`["node", ...]\` in exec form, but it is \`${runtime.command.join(" ")}\`.`);
+  return runtime;
 }

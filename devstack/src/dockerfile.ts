@@ -37,3 +37,14 @@ export function dockerfileInstructions(text: string): Instruction[] {
 export function envPairs(args: string): Array<[string, string]> {
   return [...args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|\S*)/g)].map(([, key = "", raw = ""]) => [key, raw.startsWith('"') ? (JSON.parse(raw) as string) : raw]);
 }
+
+/**
+ * How a container of the image starts: its final stage's ENV (in order, later values winning)
+ * and its CMD's words in exec form (none for a shell-form CMD, which /bin/sh would run).
+ */
+export function finalRuntime(instructions: readonly Instruction[]): { env: Record<string, string>; command: string[] } {
+  const finalStage = instructions.at(-1)?.stage;
+  const ofFinal = (keyword: string) => instructions.filter((i) => i.stage === finalStage && i.keyword === keyword);
+  const cmd = ofFinal("CMD").at(-1)?.args ?? "";
+  return { env: Object.fromEntries(ofFinal("ENV").flatMap((i) => envPairs(i.args))), command: cmd.startsWith("[") ? words(cmd) : [] };
+}

@@ -12,7 +12,7 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import { parse } from "yaml";
 import { repoRoot as root } from "../databases.js";
-import { dockerfileInstructions, envPairs, withoutFlags, words, type Instruction } from "../dockerfile.js";
+import { dockerfileInstructions, finalRuntime, withoutFlags, words, type Instruction } from "../dockerfile.js";
 
 /** The malloc settings glibc takes from the environment (its manual, "Memory Allocation Tunables"). */
 const GLIBC_MALLOC_VARIABLES = new Set(["MALLOC_ARENA_MAX", "MALLOC_ARENA_TEST", "MALLOC_MMAP_MAX_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_PERTURB_", "MALLOC_TOP_PAD_", "MALLOC_TRIM_THRESHOLD_"]);
@@ -294,6 +294,8 @@ export function describeImage(workspace: string): void {
     const { dockerfile, runtime } = image;
     const final = dockerfile.final;
     const pkg = packageOf(workspace);
+    const starts = finalRuntime(dockerfile.instructions);
+    const baseImage = dockerfile.instructions.find((i) => i.keyword === "ARG" && i.args.startsWith("NODE_IMAGE="))?.args ?? "";
 
     it("is multi-stage; its final stage runs the workspace's compiled main (its ./server entry point), built from an existing source", () => {
       expect(dockerfile.stages.length).toBeGreaterThanOrEqual(2);
@@ -313,10 +315,10 @@ export function describeImage(workspace: string): void {
     });
 
     it("starts node with flags and NODE_OPTIONS this Node accepts (the image's node is the same major version)", () => {
-      const [, ...args] = words(dockerfile.last(final, "CMD")?.args ?? "[]");
+      const [, ...args] = starts.command;
       const flags = args.slice(0, args.findIndex((arg) => !arg.startsWith("-")));
-      const nodeOptions = /\bNODE_OPTIONS="([^"]*)"/.exec(dockerfile.last(final, "ENV")?.args ?? "")?.[1] ?? "";
-      const imageMajor = /\bNODE_IMAGE=node:(\d+)/.exec(dockerfile.instructions.find((i) => i.keyword === "ARG" && i.args.startsWith("NODE_IMAGE="))?.args ?? "")?.[1];
+      const nodeOptions = starts.env.NODE_OPTIONS ?? "";
+      const imageMajor = /\bNODE_IMAGE=node:(\d+)/.exec(baseImage)?.[1];
       expect({ imageMajor }).toEqual({ imageMajor: process.versions.node.split(".")[0] });
       const run = spawnSync(process.execPath, [...flags, "-e", "0"], { env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions }, encoding: "utf8" });
       expect({ flags, nodeOptions, status: run.status, stderr: run.stderr }).toEqual({ flags, nodeOptions, status: 0, stderr: "" });
@@ -324,11 +326,10 @@ export function describeImage(workspace: string): void {
 
     it("tunes malloc only through variables glibc reads, with whole numbers, on a glibc base image", () => {
       // glibc ignores a misspelt name (most end in an underscore), and Alpine's musl all of them.
-      const malloc = dockerfile.instructions.filter((i) => i.stage === final && i.keyword === "ENV").flatMap((i) => envPairs(i.args)).filter(([name]) => name.startsWith("MALLOC_"));
+      const malloc = Object.entries(starts.env).filter(([name]) => name.startsWith("MALLOC_"));
       const unread = malloc.filter(([name, value]) => !GLIBC_MALLOC_VARIABLES.has(name) || !/^\d+$/.test(value));
       expect({ unread }).toEqual({ unread: [] });
-      const base = dockerfile.instructions.find((i) => i.keyword === "ARG" && i.args.startsWith("NODE_IMAGE="))?.args ?? "";
-      if (malloc.length > 0) expect({ base, musl: /alpine/i.test(base) }).toEqual({ base, musl: false });
+      if (malloc.length > 0) expect({ baseImage, musl: /alpine/i.test(baseImage) }).toEqual({ baseImage, musl: false });
     });
 
     it("exposes the service's port (its config's default, ENV PORT, published and health-checked by compose), with a liveness HEALTHCHECK", () => {
