@@ -194,6 +194,24 @@ describe("npm start on the embedded PostgreSQL", () => {
     const mails = (await (await fetch(`${inboxUrl}/api/messages`)).json()) as Array<{ to: string[]; text: string }>;
     expect(mails).toEqual([expect.objectContaining({ to: [email], text: expect.stringContaining(`${authUrl}/api/auth/verify-email?token=`) })]);
     expect(await (await fetch(inboxUrl)).text()).toContain("Verify your email address");
+    // The whole path through the built services: the link signs in, the session
+    // gets a token, and the resource-service takes it for a write and a read.
+    const link = /(http:\/\/\S+\/api\/auth\/verify-email\?token=[^\s"<>]+)/.exec(mails[0]?.text ?? "")?.[1] ?? "";
+    const verified = await fetch(link, { redirect: "manual" });
+    expect(verified.status).toBe(302);
+    const cookie = (verified.headers.getSetCookie() ?? []).map((line) => line.split(";")[0]).join("; ");
+    const tokenAnswer = await fetch(`${authUrl}/api/auth/token`, { headers: { cookie, origin: demoUrl } });
+    expect(tokenAnswer.status).toBe(200);
+    const { token } = (await tokenAnswer.json()) as { token: string };
+    const created = await fetch(`${resourceUrl}/api/v1/posts`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ title: "From the stack", body: "Written through the built services." }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const read = await fetch(`${resourceUrl}/api/v1/posts/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await read.json()).toEqual(expect.objectContaining({ id, title: "From the stack" }));
     // The migrations are Prisma's own: its CLI finds every one applied.
     for (const status of await migrateStatus(dataDir, pgPort)) {
       expect(status).toEqual({ database: status.database, code: 0, output: expect.stringContaining("Database schema is up to date!") });

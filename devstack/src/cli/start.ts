@@ -4,7 +4,8 @@
 //    data lives in .data/postgres (reused on the next start).
 // 2. Each service's database is created if missing and migrated only when a
 //    migration is pending (prisma migrate deploy costs ~2.5 s; the check ~10 ms).
-// 3. The services and the demo page's server start: built by esbuild and
+// 3. The services and the demo page's server start: built by esbuild (a
+//    build is reused until its sources change, see service-bundle.ts) and
 //    loading their code while 1 and 2 run; the stack prints their URLs once
 //    all are ready.
 // 4. Ctrl-C or SIGTERM: services drain and stop first, PostgreSQL last.
