@@ -3,7 +3,9 @@
 // 1. PostgreSQL: the server DATABASE_URL names, or else an embedded one whose
 //    data lives in .data/postgres (reused on the next start).
 // 2. Each service's database is created if missing and migrated only when a
-//    migration is pending (prisma migrate deploy costs ~2.5 s; the check ~10 ms).
+//    migration is pending (prisma migrate deploy costs ~1.5 s; the check ~10 ms).
+//    A database created here gets its migrations in one transaction, recorded
+//    as Prisma records them, without loading Prisma's CLI (see migrations.ts).
 // 3. The services and the demo page's server start: built by esbuild (a
 //    build is reused until its sources change, see service-bundle.ts) and
 //    loading their code while 1 and 2 run; the stack prints their URLs once
@@ -17,7 +19,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { repoRoot, serviceDatabase, serviceDatabases, withDatabase } from "../databases.js";
-import { ensureDatabase, migrateIfPending } from "../migrations.js";
+import { ensureDatabase, migrateIfPending, migrateNewDatabase } from "../migrations.js";
 import { portFromEnv, resolvePostgres, type PostgresServer } from "../postgres-server.js";
 import { startMailCatcher, type MailCatcher } from "../mail-catcher.js";
 import { isProcessAlive } from "../process.js";
@@ -276,8 +278,14 @@ async function main(): Promise<void> {
       // Each database is independent: migrate them side by side.
       await Promise.all(
         serviceDatabases.map(async (db) => {
-          if (await ensureDatabase(postgres.adminUrl, db.database)) log(`Created the database ${db.database}.`);
-          const applied = await migrateIfPending(withDatabase(postgres.adminUrl, db.database), db);
+          const url = withDatabase(postgres.adminUrl, db.database);
+          const created = await ensureDatabase(postgres.adminUrl, db.database);
+          if (created) log(`Created the database ${db.database}.`);
+          const applied = created
+            ? await migrateNewDatabase(url, db, (reason) =>
+                log(`Applying the migrations to the new database ${db.database} in one transaction failed (${reason}); prisma migrate deploy applies them instead.`),
+              )
+            : await migrateIfPending(url, db);
           if (applied.length > 0) log(`Applied ${applied.length} migration(s) to ${db.database}: ${applied.join(", ")}.`);
         }),
       );
