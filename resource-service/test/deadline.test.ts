@@ -65,6 +65,23 @@ describe("the request deadline", () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it("answers requests in flight together each at its own deadline, not at the first one's", async () => {
+    // One timer sweeps every request in flight: one that started later must not be answered with the first.
+    const timed = async (delay: number) => {
+      await sleep(delay);
+      const started = performance.now();
+      const response = await fetch(`${listener.url}/late-answer`);
+      return { status: response.status, elapsed: performance.now() - started };
+    };
+    const answers = await Promise.all([timed(0), timed(DEADLINE_MS / 2), timed(DEADLINE_MS - 50)]);
+    for (const { status, elapsed } of answers) {
+      expect(status).toBe(503);
+      expect(elapsed).toBeGreaterThanOrEqual(DEADLINE_MS - 20);
+      expect(elapsed).toBeLessThan(DEADLINE_MS + 500);
+    }
+    await sleep(DEADLINE_MS * 2);
+  });
+
   it("leaves requests answered in time alone", async () => {
     const response = await fetch(`${listener.url}/quick`);
     expect(response.status).toBe(200);

@@ -7,7 +7,7 @@
 // Every request pays for this before any route runs, so it is one middleware
 // (each layer of Express's router costs a match and a few allocations) with
 // one 'close' listener shared by all requests: it starts the log line (with
-// the request's id) and the deadline's timer, sets helmet's headers (recorded
+// the request's id) and the request's deadline, sets helmet's headers (recorded
 // once at start: they do not depend on the request), and runs CORS only for
 // requests that name an origin (without one the cors package does nothing).
 import cors from "cors";
@@ -42,7 +42,7 @@ export function createBaseApp({ settings, logger, credentials, allowedHeaders, e
   });
   const headers = recordHeaders(helmet());
   const log = requestLog(logger);
-  const deadline = requestDeadlineTimer(settings.requestTimeoutMs);
+  const deadline = requestDeadlines(settings.requestTimeoutMs);
   function closed(this: Response): void {
     deadline.clear(this);
     log.end(this);
@@ -79,10 +79,6 @@ export function recordHeaders(middleware: RequestHandler): ReadonlyArray<readonl
   return headers;
 }
 
-const DEADLINE = Symbol("authbridge.deadline");
-
-type WithDeadline = Response & { [DEADLINE]?: NodeJS.Timeout };
-
 function answerLate(res: Response, seconds: number): void {
   if (res.headersSent) return;
   res.locals[DEADLINE_ANSWERED] = true;
@@ -96,15 +92,44 @@ function answerLate(res: Response, seconds: number): void {
  * (see postgres.ts, and the auth-service's Redis); this one catches what none
  * of them does. Its handler goes on to its end; errorHandler drops what it
  * sends or throws afterwards. `clear` it when the response closes.
+ *
+ * One timer for all requests, not one each (a timer per request was a
+ * Timeout object, its arguments and a place in Node's timer list, made and
+ * unmade on every request): every request has the same deadline, so the
+ * requests in flight, kept in the order they started (a Map iterates in
+ * insertion order), are due in that order too. A sweep every `tick` answers
+ * those past their deadline, oldest first, and stops at the first that is
+ * not. A request is answered between `timeoutMs` and `timeoutMs + tick` after
+ * it started; `tick` is a tenth of the deadline, at most a second. The timer
+ * runs only while requests are in flight, and never keeps the process alive.
  */
-function requestDeadlineTimer(timeoutMs: number): { start(res: Response): void; clear(res: Response): void } {
+function requestDeadlines(timeoutMs: number): { start(res: Response): void; clear(res: Response): void } {
   const seconds = Math.ceil(timeoutMs / 1000);
+  const tick = Math.min(1000, Math.max(10, Math.floor(timeoutMs / 10)));
+  const inFlight = new Map<Response, number>();
+  let sweeper: NodeJS.Timeout | undefined;
+  function sweep(): void {
+    const now = performance.now();
+    for (const [res, due] of inFlight) {
+      if (due > now) break;
+      inFlight.delete(res);
+      answerLate(res, seconds);
+    }
+    if (inFlight.size === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  }
   return {
     start(res) {
-      (res as WithDeadline)[DEADLINE] = setTimeout(answerLate, timeoutMs, res, seconds);
+      inFlight.set(res, performance.now() + timeoutMs);
+      if (sweeper === undefined) {
+        sweeper = setInterval(sweep, tick);
+        sweeper.unref();
+      }
     },
     clear(res) {
-      clearTimeout((res as WithDeadline)[DEADLINE]);
+      inFlight.delete(res);
     },
   };
 }
