@@ -3,7 +3,7 @@
 // goals on stdout, and the full report under artifacts/bench-compare/. A benchmark, never a
 // test: 127.0.0.1 only, bounded in time, everything it creates removed at the end.
 //
-// Options (environment): BENCH_DURATION_SECONDS (6), BENCH_WARMUP_SECONDS (2), BENCH_ROUNDS (3),
+// Options (environment): BENCH_DURATION_SECONDS (6), BENCH_WARMUP_SECONDS (2), BENCH_ROUNDS (5),
 // BENCH_CONNECTIONS (32), BENCH_LOAD (wrk when /usr/bin/wrk exists, else autocannon),
 // BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_POSTS (300), BENCH_STDOUT (pipe, or null for /dev/null),
 // BENCH_ROWS (every row, or some: "1,3"), BENCH_PROFILE (1: CPU profiles of our services and the peers).

@@ -60,7 +60,7 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     profile: profile === "1",
     durationSeconds: whole(env, "BENCH_DURATION_SECONDS", 6, 1, 60),
     warmupSeconds: whole(env, "BENCH_WARMUP_SECONDS", 2, 0, 30),
-    rounds: whole(env, "BENCH_ROUNDS", 3, 1, 10),
+    rounds: whole(env, "BENCH_ROUNDS", 5, 1, 10),
     connections: whole(env, "BENCH_CONNECTIONS", 32, 1, 1024),
     loadGenerator: load,
     redisUrl: env.BENCH_REDIS_URL || "redis://127.0.0.1:6379",
