@@ -128,9 +128,9 @@ const ping = prepared<{ one: number }>("ping", "SELECT 1 AS one");
  * its result. The values are only read (bound to the statement).
  */
 function execution(statement: PreparedQuery<unknown>, values: readonly unknown[]): pg.Query {
-  const execution = new pg.Query(statement.text, values as unknown[]);
-  (execution as { name?: string }).name = statement.name;
-  return execution;
+  const query = new pg.Query(statement.text, values as unknown[]);
+  (query as { name?: string }).name = statement.name;
+  return query;
 }
 
 /**
